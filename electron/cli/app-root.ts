@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project folder: the bundles live in `<root>/dist`, so the root is one level up from this file. */
+export const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const RENDERER_DIR = join(APP_ROOT, 'dist', 'renderer');
+
+export function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

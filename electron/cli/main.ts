@@ -1,0 +1,66 @@
+import { SeedshipError } from '../../shared/api/errors';
+import { appVersion } from './app-root';
+import { UsageError } from './cli-errors';
+import { drivesCommand, DRIVES_HELP } from './commands/drives-command';
+import { startCommand, START_HELP } from './commands/start-command';
+
+interface Command {
+  summary: string;
+  help: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+/** Every subcommand; later capabilities (backup, diskprep, jobs, cloud) register here. */
+const COMMANDS: Record<string, Command> = {
+  start: { summary: 'start the app (Electron, or the headless host where Electron can’t run)', help: START_HELP, run: startCommand },
+  drives: { summary: 'list drives and whether each can be prepared', help: DRIVES_HELP, run: drivesCommand },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Seedship ${appVersion()}: seed an Azure Backup vault with your own disks.
+
+Usage: seedship <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run \`seedship <command> --help\` for a command's options.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(`${topic ? topic.help : mainHelp()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`seedship: unknown command "${name}".\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`seedship ${name}: ${(error as Error).message}\n\n${command.help}\n`);
+      return 2;
+    }
+    if (error instanceof SeedshipError) {
+      process.stderr.write(`seedship ${name}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`seedship ${name}: ${(error as Error).message ?? String(error)}\n`);
+    return 1;
+  }
+}

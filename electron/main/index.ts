@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { app, BrowserWindow } from 'electron';
+import { registerServices } from '../../shared/api/register';
+import { APP_ORIGIN } from '../../shared/security/content-policy';
+import { createAppServices, type AppServices } from '../services/app-services';
+import { resolveDataDir } from '../services/system/data-dir';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { createIpcTransport } from './ipc-transport';
+import { denyPermissions, hardenApp } from './security';
+
+// The bundles sit in <root>/dist/electron; the built renderer in <root>/dist/renderer.
+const DIST = join(__dirname, '..');
+let services: AppServices | null = null;
+
+registerAppScheme();
+hardenApp();
+app.enableSandbox();
+
+function dataDirFromArgs(): string {
+  const flag = process.argv.find((a) => a.startsWith('--data-dir='));
+  return resolveDataDir(flag ? flag.slice('--data-dir='.length) : app.getPath('userData'));
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Seedship',
+    show: false,
+    webPreferences: {
+      preload: join(DIST, 'electron', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+void app.whenReady().then(() => {
+  denyPermissions();
+  serveRenderer(join(DIST, 'renderer'));
+  services = createAppServices({ dataDir: dataDirFromArgs(), transport: 'electron', version: app.getVersion(), watchDrives: true });
+  const logger = services.logger;
+  registerServices(createIpcTransport((channel, url) => logger.warn(`Refused IPC ${channel} from ${url}`)), services.services, services.events, {
+    onUnexpectedError: (channel, error) => logger.error(`API ${channel} failed`, error),
+  });
+  createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  services?.close();
+  services = null;
+});
