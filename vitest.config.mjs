@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.mjs'],
+    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'localcloud/**/*.test.ts', 'scripts/**/*.test.mjs'],
     environment: 'node',
     // Integration tests attach loop devices and start hosts: keep files in one process at a time.
     fileParallelism: false,

@@ -13,7 +13,7 @@ const bin = (name) => `node_modules/.bin/${name}`;
 const steps = [
   ['typecheck', bin('tsc'), ['-b']],
   ['lint', bin('eslint'), ['--max-warnings', '0', '.']],
-  ['layering', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'shared', 'electron', 'renderer', 'e2e']],
+  ['layering', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'shared', 'electron', 'renderer', 'e2e', 'localcloud']],
   ['build', process.execPath, ['scripts/build.mjs']],
   ['unit and integration tests', bin('vitest'), ['run']],
   ['e2e tests', bin('playwright'), ['test', '--config', 'e2e/playwright.config.ts']],
