@@ -1,7 +1,8 @@
 import { Button, FluentProvider, makeStyles, Text, tokens, webLightTheme } from '@fluentui/react-components';
-import { HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
+import { Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { AzurePage } from './pages/AzurePage';
 import { DrivesPage } from './pages/DrivesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { useNavigationStore, type PageId } from './stores/navigation-store';
@@ -30,6 +31,7 @@ const useStyles = makeStyles({
 
 const PAGES: { id: PageId; label: string; icon: ReactElement; render: () => ReactElement }[] = [
   { id: 'drives', label: 'Drives', icon: <HardDrive20Regular />, render: () => <DrivesPage /> },
+  { id: 'azure', label: 'Azure', icon: <Cloud20Regular />, render: () => <AzurePage /> },
   { id: 'settings', label: 'Settings', icon: <Settings20Regular />, render: () => <SettingsPage /> },
 ];
 

@@ -15,6 +15,8 @@ if (only !== 'renderer') {
   await Promise.all([
     // The CLI and headless host: Node ESM; installed packages stay in node_modules.
     esbuild({ ...common, entryPoints: ['electron/cli/index.ts'], outfile: 'dist/cli.mjs', format: 'esm', packages: 'external' }),
+    // The local cloud: a program of its own that the app starts (never imports).
+    esbuild({ ...common, entryPoints: ['localcloud/main.ts'], outfile: 'dist/localcloud.mjs', format: 'esm', packages: 'external' }),
     // Electron main: CommonJS, as Electron loads it.
     esbuild({ ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', packages: 'external' }),
     // The sandboxed preload can require only 'electron', so everything else is bundled in.

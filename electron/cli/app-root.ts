@@ -13,3 +13,6 @@ export function appVersion(): string {
     return '0.0.0';
   }
 }
+
+/** The bundled local cloud program, which the app starts but never imports. */
+export const LOCAL_CLOUD_ENTRY = join(APP_ROOT, 'dist', 'localcloud.mjs');

@@ -1,6 +1,8 @@
 import { SeedshipError } from '../../shared/api/errors';
 import { appVersion } from './app-root';
 import { UsageError } from './cli-errors';
+import { authCommand, AUTH_HELP } from './commands/auth-command';
+import { cloudCommand, CLOUD_HELP } from './commands/cloud-command';
 import { drivesCommand, DRIVES_HELP } from './commands/drives-command';
 import { startCommand, START_HELP } from './commands/start-command';
 
@@ -14,6 +16,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   start: { summary: 'start the app (Electron, or the headless host where Electron can’t run)', help: START_HELP, run: startCommand },
   drives: { summary: 'list drives and whether each can be prepared', help: DRIVES_HELP, run: drivesCommand },
+  auth: { summary: 'sign in to Azure or the local cloud (device code), show who is signed in, sign out', help: AUTH_HELP, run: authCommand },
+  cloud: { summary: 'run and control the local cloud (rehearsal Azure on 127.0.0.1)', help: CLOUD_HELP, run: cloudCommand },
 };
 
 function mainHelp(): string {

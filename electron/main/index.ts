@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, safeStorage, shell } from 'electron';
 import { registerServices } from '../../shared/api/register';
 import { APP_ORIGIN } from '../../shared/security/content-policy';
 import { createAppServices, type AppServices } from '../services/app-services';
@@ -7,6 +7,8 @@ import { resolveDataDir } from '../services/system/data-dir';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcTransport } from './ipc-transport';
 import { denyPermissions, hardenApp } from './security';
+import { utilityProcessLauncher } from './utility-launcher';
+import { SafeStorageKeyProvider } from './safe-storage-key';
 
 // The bundles sit in <root>/dist/electron; the built renderer in <root>/dist/renderer.
 const DIST = join(__dirname, '..');
@@ -47,7 +49,23 @@ function createMainWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   denyPermissions();
   serveRenderer(join(DIST, 'renderer'));
-  services = createAppServices({ dataDir: dataDirFromArgs(), transport: 'electron', version: app.getVersion(), watchDrives: true });
+  const dataDir = dataDirFromArgs();
+  services = createAppServices({
+    dataDir,
+    transport: 'electron',
+    version: app.getVersion(),
+    watchDrives: true,
+    launchLocalCloud: utilityProcessLauncher(join(DIST, 'localcloud.mjs')),
+    ...(safeStorage.isEncryptionAvailable() ? { keyProvider: new SafeStorageKeyProvider(dataDir) } : {}),
+    // Interactive sign-in opens only the active profile's own sign-in page (https) in the system browser.
+    openBrowser: async (url) => {
+      const profile = await services?.azure.profile();
+      if (!profile || !url.startsWith('https://') || new URL(url).origin !== new URL(profile.authority).origin) {
+        throw new Error('Refusing to open a sign-in page outside the configured authority.');
+      }
+      await shell.openExternal(url);
+    },
+  });
   const logger = services.logger;
   registerServices(createIpcTransport((channel, url) => logger.warn(`Refused IPC ${channel} from ${url}`)), services.services, services.events, {
     onUnexpectedError: (channel, error) => logger.error(`API ${channel} failed`, error),

@@ -1,6 +1,10 @@
 import type { AppInfo, Services } from '../../shared/api/contract';
 import { EventHub } from '../../shared/api/event-hub';
+import { AzureService } from './azure/azure-service';
+import type { LocalCloudLauncher } from './azure/local-cloud';
+import { nodeLocalCloudLauncher } from './azure/node-launcher';
 import { DrivesService, type DriveScan } from './disks/drives-service';
+import { defaultKeyProvider, SecretBox, type SecretKeyProvider } from './secrets/secret-box';
 import { DriveWatcher } from './disks/drive-watcher';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
@@ -17,6 +21,13 @@ export interface AppServicesOptions {
   /** Replaces the real drive scan (tests of the wiring only). */
   scan?: DriveScan;
   logger?: Logger;
+  /** The bundled local cloud (dist/localcloud.mjs), started with this Node unless `launchLocalCloud` is given. */
+  localCloudEntry?: string;
+  launchLocalCloud?: LocalCloudLauncher;
+  /** Electron: the OS keychain; elsewhere a key file readable only by the user. */
+  keyProvider?: SecretKeyProvider;
+  /** Electron: opens the system browser for interactive sign-in. */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** Everything a transport needs: the service implementations, their events, and a way to stop them. */
@@ -25,6 +36,7 @@ export interface AppServices {
   events: EventHub;
   logger: Logger;
   audit: AuditLog;
+  azure: AzureService;
   close(): void;
 }
 
@@ -47,6 +59,22 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   if (options.watchDrives) watcher.start();
 
+  const launch = options.launchLocalCloud ?? (options.localCloudEntry ? nodeLocalCloudLauncher(options.localCloudEntry) : null);
+  const azure = new AzureService({
+    dataDir: options.dataDir,
+    settings: () => settingsStore.read(),
+    box: new SecretBox(options.keyProvider ?? defaultKeyProvider(options.dataDir)),
+    logger,
+    launchLocalCloud:
+      launch ??
+      (() => {
+        throw new Error('This build has no local cloud to start.');
+      }),
+    ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+    onDeviceCode: (prompt) => events.emit('auth.deviceCode', prompt),
+  });
+  const publishCloud = async () => events.emit('cloud.changed', await azure.status());
+
   const services: Services = {
     app: {
       info: async () => ({
@@ -63,6 +91,25 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       get: async () => settings.get(),
       update: (patch) => settings.update(patch),
     },
+    cloud: {
+      status: () => azure.status(),
+    },
+    auth: {
+      signIn: async ({ method }) => {
+        const account = await azure.signIn(method);
+        audit.record('auth.signIn', account.username, { profile: settingsStore.read().cloudProfile });
+        void publishCloud();
+        return account;
+      },
+      cancelSignIn: async () => ({ cancelled: azure.auth.cancelSignIn() }),
+      signOut: async () => {
+        await azure.auth.signOut();
+        audit.record('auth.signOut', null);
+        const status = await azure.status();
+        events.emit('cloud.changed', status);
+        return status;
+      },
+    },
   };
 
   return {
@@ -70,8 +117,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     logger,
     audit,
+    azure,
     close: () => {
       watcher.stop();
+      azure.close();
       db.close();
     },
   };

@@ -1,10 +1,11 @@
 import { create } from 'zustand';
 
-export type PageId = 'drives' | 'settings';
+export type PageId = 'drives' | 'azure' | 'settings';
+const PAGE_IDS: readonly PageId[] = ['drives', 'azure', 'settings'];
 
 /** Which page is showing; kept in the address hash so a reload stays on the same page. */
 export const useNavigationStore = create<{ page: PageId; go: (page: PageId) => void }>((set) => ({
-  page: location.hash === '#settings' ? 'settings' : 'drives',
+  page: PAGE_IDS.find((id) => location.hash === `#${id}`) ?? 'drives',
   go: (page) => {
     history.replaceState(null, '', `#${page}`);
     set({ page });

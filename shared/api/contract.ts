@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CloudProfileNameSchema } from '../azure/cloud-profile';
 import { DriveListSchema } from '../drives/drive';
 import { method, channelsOf, type ServiceClient, type ServiceImpl, type EventPayload } from './define';
 
@@ -11,13 +12,53 @@ export const SettingsSchema = z.object({
   rehearsalDrives: z.boolean(),
   /** The staging location of the backup; its drive is never offered for disk prep. */
   stagingPath: z.string().nullable(),
+  /** Which Azure the app talks to: the embedded local cloud (rehearsal) or real Azure. */
+  cloudProfile: CloudProfileNameSchema,
+  /** Real Azure only: the client id of Seedship's app registration in the operator's tenant. */
+  azureClientId: z.string().nullable(),
+  /** Real Azure only: the tenant to sign in to ('organizations' when unset). */
+  azureTenantId: z.string().nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsPatchSchema = z.strictObject({
   rehearsalDrives: z.boolean().optional(),
   stagingPath: PathSchema.nullable().optional(),
+  cloudProfile: CloudProfileNameSchema.optional(),
+  azureClientId: z.guid().nullable().optional(),
+  azureTenantId: z.union([z.guid(), z.enum(['organizations', 'common'])]).nullable().optional(),
 });
+
+export const AccountSchema = z.object({
+  username: z.string(),
+  name: z.string().nullable(),
+  tenantId: z.string(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const SignInMethodSchema = z.enum(['interactive', 'device-code']);
+export type SignInMethod = z.infer<typeof SignInMethodSchema>;
+
+export const CloudStatusSchema = z.object({
+  profile: CloudProfileNameSchema,
+  /** The embedded local cloud's state; 'not-used' for real Azure. */
+  localCloud: z.enum(['stopped', 'starting', 'running', 'failed', 'not-used']),
+  authority: z.string().nullable(),
+  armEndpoint: z.string().nullable(),
+  account: AccountSchema.nullable(),
+  signInMethods: z.array(SignInMethodSchema),
+  /** What stops the app from reaching this cloud, in plain words; null when nothing does. */
+  problem: z.string().nullable(),
+});
+export type CloudStatus = z.infer<typeof CloudStatusSchema>;
+
+export const DeviceCodePromptSchema = z.object({
+  userCode: z.string(),
+  verificationUri: z.string(),
+  message: z.string(),
+  expiresAt: z.string(),
+});
+export type DeviceCodePrompt = z.infer<typeof DeviceCodePromptSchema>;
 
 export const AppInfoSchema = z.object({
   version: z.string(),
@@ -39,6 +80,15 @@ export const contract = {
     get: method(NoInput, SettingsSchema),
     update: method(SettingsPatchSchema, SettingsSchema),
   },
+  cloud: {
+    status: method(NoInput, CloudStatusSchema),
+  },
+  auth: {
+    /** Resolves once the operator has signed in; device code prompts arrive as `auth.deviceCode` events. */
+    signIn: method(z.strictObject({ method: SignInMethodSchema.optional() }), AccountSchema),
+    cancelSignIn: method(NoInput, z.object({ cancelled: z.boolean() })),
+    signOut: method(NoInput, CloudStatusSchema),
+  },
 };
 export type Contract = typeof contract;
 
@@ -46,6 +96,8 @@ export type Contract = typeof contract;
 export const eventContract = {
   'drives.changed': DriveListSchema,
   'settings.changed': SettingsSchema,
+  'auth.deviceCode': DeviceCodePromptSchema,
+  'cloud.changed': CloudStatusSchema,
 };
 export type EventContract = typeof eventContract;
 export type EventName = keyof EventContract;

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'NOT_FOUND',
   'UNSAFE_DRIVE',
+  'CONFLICT',
   'UNAVAILABLE',
   'CANCELLED',
   'INTERNAL',

@@ -6,13 +6,21 @@ import { SeedshipError, type Envelope } from './errors';
 import { EventHub } from './event-hub';
 import { registerServices, type Transport } from './register';
 
+const settings = { rehearsalDrives: false, stagingPath: null, cloudProfile: 'local' as const, azureClientId: null, azureTenantId: null };
+const cloudStatus = { profile: 'local' as const, localCloud: 'running' as const, authority: null, armEndpoint: null, account: null, signInMethods: ['device-code' as const], problem: null };
 const emptyList: DriveList = { drives: [], hidden: [], rehearsalDrives: false, stagingPath: null, scannedAt: '2026-01-01T00:00:00Z' };
 
 function fakeServices(overrides: Partial<Services> = {}): Services {
   return {
     app: { info: async () => ({ version: '1', transport: 'cli', platform: 'linux-x64', dataDir: '/d' }) },
     drives: { list: vi.fn(async () => emptyList) },
-    settings: { get: async () => ({ rehearsalDrives: false, stagingPath: null }), update: vi.fn(async () => ({ rehearsalDrives: true, stagingPath: null })) },
+    settings: { get: async () => settings, update: vi.fn(async () => ({ ...settings, rehearsalDrives: true })) },
+    cloud: { status: async () => cloudStatus },
+    auth: {
+      signIn: async () => ({ username: 'op@contoso.test', name: null, tenantId: 't' }),
+      cancelSignIn: async () => ({ cancelled: false }),
+      signOut: async () => cloudStatus,
+    },
     ...overrides,
   };
 }
@@ -68,7 +76,7 @@ describe('registerServices', () => {
     const { call } = bind(
       fakeServices({
         settings: {
-          get: async () => ({ rehearsalDrives: false, stagingPath: null }),
+          get: async () => settings,
           update: async () => {
             throw new SeedshipError('VALIDATION', 'Staging location "/x" does not exist.', 'stagingPath');
           },

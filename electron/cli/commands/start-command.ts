@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { startHeadlessHost } from '../../host/headless-host';
 import { createAppServices } from '../../services/app-services';
 import { resolveDataDir } from '../../services/system/data-dir';
-import { APP_ROOT, appVersion, RENDERER_DIR } from '../app-root';
+import { APP_ROOT, appVersion, LOCAL_CLOUD_ENTRY, RENDERER_DIR } from '../app-root';
 import { UsageError } from '../cli-errors';
 import { findElectronBinary } from '../electron-binary';
 
@@ -50,7 +50,7 @@ function runElectron(binary: string, dataDir: string): Promise<number> {
 }
 
 async function runHeadless(port: number, dataDir: string): Promise<number> {
-  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true });
+  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, localCloudEntry: LOCAL_CLOUD_ENTRY });
   const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch((error: unknown) => {
     app.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -59,6 +59,10 @@ async function runHeadless(port: number, dataDir: string): Promise<number> {
   });
   app.logger.info(`Headless host listening on 127.0.0.1:${host.port}`);
   process.stdout.write(`Seedship is ready at ${host.url}\n`);
+  // The default profile is the local cloud: bring it up now, so sign-in is ready when the operator is.
+  void app.services.cloud.status({}).then((status) => {
+    if (status.problem) app.logger.warn(`Cloud: ${status.problem}`);
+  });
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

@@ -1,7 +1,7 @@
 import { SettingsSchema, type Settings } from '../../../shared/api/contract';
 import type { Db } from '../store/database';
 
-const DEFAULTS: Settings = { rehearsalDrives: false, stagingPath: null };
+const DEFAULTS: Settings = { rehearsalDrives: false, stagingPath: null, cloudProfile: 'local', azureClientId: null, azureTenantId: null };
 
 /** Settings persisted as one JSON value per key; unknown or corrupt values fall back to defaults. */
 export class SettingsStore {

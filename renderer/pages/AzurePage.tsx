@@ -1,0 +1,155 @@
+import { useEffect, useState } from 'react';
+import {
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  Field,
+  Input,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+  Title2,
+  Title3,
+  tokens,
+} from '@fluentui/react-components';
+import { Copy20Regular } from '@fluentui/react-icons';
+import { useCloudStore } from '../stores/cloud-store';
+import { useSettingsStore } from '../stores/settings-store';
+
+const useStyles = makeStyles({
+  title: { margin: 0 },
+  page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '760px' },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 16px' },
+  code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeHero700, letterSpacing: '0.1em' },
+  row: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
+});
+
+const LOCAL_CLOUD_WORDS = { running: 'running', starting: 'starting…', stopped: 'stopped', failed: 'failed to start', 'not-used': 'not used' } as const;
+
+/** Which Azure the app talks to, and who is signed in. */
+export function AzurePage() {
+  const styles = useStyles();
+  const { status, prompt, signingIn, error, load, signIn, cancel, signOut } = useCloudStore();
+  const settings = useSettingsStore();
+  const [clientId, setClientId] = useState('');
+  const [tenantId, setTenantId] = useState('');
+
+  useEffect(() => {
+    void load();
+    void settings.load();
+  }, [load, settings.load]);
+  useEffect(() => {
+    setClientId(settings.settings?.azureClientId ?? '');
+    setTenantId(settings.settings?.azureTenantId ?? '');
+  }, [settings.settings?.azureClientId, settings.settings?.azureTenantId]);
+
+  const profile = settings.settings?.cloudProfile ?? status?.profile ?? 'local';
+  return (
+    <section className={styles.page} aria-labelledby="azure-title">
+      <Title2 as="h1" id="azure-title" className={styles.title}>
+        Azure
+      </Title2>
+      <RadioGroup
+        aria-label="Cloud"
+        value={profile}
+        onChange={(_e, d) => void settings.update({ cloudProfile: d.value as 'local' | 'AzurePublic' }).then(() => load())}
+      >
+        <Radio value="local" label="Local cloud: rehearse the whole journey on this computer, nothing leaves it" />
+        <Radio value="AzurePublic" label="Azure: your real subscription" />
+      </RadioGroup>
+      {profile === 'AzurePublic' && (
+        <div className={styles.row}>
+          <Field label="Application (client) ID" validationMessage={settings.errors.azureClientId} validationState={settings.errors.azureClientId ? 'error' : 'none'}>
+            <Input value={clientId} onChange={(_e, d) => setClientId(d.value)} placeholder="00000000-0000-0000-0000-000000000000" />
+          </Field>
+          <Field label="Tenant ID (optional)" validationMessage={settings.errors.azureTenantId} validationState={settings.errors.azureTenantId ? 'error' : 'none'}>
+            <Input value={tenantId} onChange={(_e, d) => setTenantId(d.value)} placeholder="organizations" />
+          </Field>
+          <Button
+            onClick={() =>
+              void settings.update({ azureClientId: clientId.trim() || null, azureTenantId: tenantId.trim() || null }).then(async (ok) => {
+                if (ok) await load();
+              })
+            }
+          >
+            Save
+          </Button>
+        </div>
+      )}
+      {!status && <Spinner label="Connecting to the cloud…" />}
+      {status?.problem && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{status.problem}</MessageBarBody>
+        </MessageBar>
+      )}
+      {error && (
+        <MessageBar intent="error">
+          <MessageBarBody>
+            <MessageBarTitle>Sign-in didn’t work</MessageBarTitle>
+            {error}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {status && (
+        <div className={styles.facts}>
+          {status.profile === 'local' && (
+            <>
+              <Text weight="semibold">Local cloud</Text>
+              <Text>{LOCAL_CLOUD_WORDS[status.localCloud]}</Text>
+            </>
+          )}
+          <Text weight="semibold">Sign-in authority</Text>
+          <Text>{status.authority ?? '—'}</Text>
+          <Text weight="semibold">Resource Manager</Text>
+          <Text>{status.armEndpoint ?? '—'}</Text>
+          <Text weight="semibold">Account</Text>
+          <Text>{status.account ? `${status.account.name ?? ''} ${status.account.username}`.trim() : 'Not signed in'}</Text>
+        </div>
+      )}
+      {prompt && (
+        <Card aria-label="Device code sign-in">
+          <CardHeader header={<Title3 as="h2">Finish signing in</Title3>} />
+          <Text>
+            Open <Link href={prompt.verificationUri} target="_blank" rel="noreferrer">{prompt.verificationUri}</Link> in a browser and enter this code:
+          </Text>
+          <div className={styles.row}>
+            <Text className={styles.code} data-testid="device-code">
+              {prompt.userCode}
+            </Text>
+            <Button icon={<Copy20Regular />} onClick={() => void navigator.clipboard?.writeText(prompt.userCode)}>
+              Copy code
+            </Button>
+          </div>
+          <Text size={200}>The code expires at {new Date(prompt.expiresAt).toLocaleTimeString()}.</Text>
+          <div>
+            <Button onClick={() => void cancel()}>Cancel sign-in</Button>
+          </div>
+        </Card>
+      )}
+      <div className={styles.row}>
+        {status?.account ? (
+          <>
+            <Badge color="success">Signed in</Badge>
+            <Button onClick={() => void signOut()}>Sign out</Button>
+          </>
+        ) : (
+          status &&
+          !status.problem &&
+          status.signInMethods.map((method) => (
+            <Button key={method} appearance={method === status.signInMethods[0] ? 'primary' : 'secondary'} disabled={signingIn} onClick={() => void signIn(method)}>
+              {method === 'interactive' ? 'Sign in with the browser' : 'Sign in with a code'}
+            </Button>
+          ))
+        )}
+        {signingIn && !prompt && <Spinner size="tiny" label="Waiting for Azure…" />}
+      </div>
+    </section>
+  );
+}
