@@ -27,12 +27,12 @@ describe('SettingsService (real SQLite)', () => {
     const dataDir = tempDir();
     const staging = tempDir();
     const first = open(dataDir);
-    expect(first.service.get()).toEqual({ rehearsalDrives: false, stagingPath: null });
-    await first.service.update({ rehearsalDrives: true, stagingPath: staging });
-    expect(first.onChange).toHaveBeenCalledWith({ rehearsalDrives: true, stagingPath: staging });
+    expect(first.service.get()).toEqual({ rehearsalDrives: false, stagingPath: null, cloudProfile: 'local', azureClientId: null, azureTenantId: null });
+    await first.service.update({ rehearsalDrives: true, stagingPath: staging, cloudProfile: 'AzurePublic' });
+    expect(first.onChange).toHaveBeenCalledWith(expect.objectContaining({ rehearsalDrives: true, stagingPath: staging, cloudProfile: 'AzurePublic' }));
     first.db.close();
     const second = open(dataDir);
-    expect(second.service.get()).toEqual({ rehearsalDrives: true, stagingPath: staging });
+    expect(second.service.get()).toMatchObject({ rehearsalDrives: true, stagingPath: staging, cloudProfile: 'AzurePublic' });
     second.db.close();
   });
 
