@@ -60,12 +60,12 @@ async function signIn(profile) {
       req.end(options.body);
     });
   const pca = new PublicClientApplication({
-    auth: { clientId: profile.clientId, authority: profile.authority, knownAuthorities: [new URL(profile.authority).host], protocolMode: ProtocolMode.OIDC },
-    system: { networkClient: { sendGetRequestAsync: send('GET'), sendPostRequestAsync: send('POST') } },
+    auth: { clientId: profile.clientId, authority: profile.authority, knownAuthorities: [new URL(profile.authority).host] },
+    system: { protocolMode: ProtocolMode.OIDC, networkClient: { sendGetRequestAsync: send('GET'), sendPostRequestAsync: send('POST') } },
   });
   const result = await pca.acquireTokenByDeviceCode({
     scopes: ['https://management.azure.com/.default'],
-    deviceCodeCallback: (r) => void admin(profile, '/device-codes/approve', { userCode: r.userCode, username: 'operator@contoso.test', password: 'Rehearse-Seedship-1' }),
+    deviceCodeCallback: (r) => void admin(profile, '/device-codes/approve', { userCode: r.userCode, username: 'operator@contoso.test', password: 'Rehearse-Seedship-1' }).then((s) => process.env.BENCH_DEBUG && console.log('approve', s)),
   });
   return result.accessToken;
 }
@@ -102,6 +102,7 @@ try {
   await stop(cold.child);
   const warm = await startCloud(dataDir);
   const { profile } = warm;
+  if (process.env.BENCH_DEBUG) console.log('started', cold.ms, warm.ms);
   const token = await signIn(profile);
   const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
   const client = new StorageImportExport(credential, profile.subscriptionId, {

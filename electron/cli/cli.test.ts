@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'seedship-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function seedship(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'drives' ? ['--data-dir', dataDir] : [])], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [BIN, ...args, ...(['drives', 'cloud', 'auth'].includes(args[0] ?? '') ? ['--data-dir', dataDir] : [])], { encoding: 'utf8' });
 }
 
 describe('seedship CLI', () => {
@@ -53,4 +53,29 @@ describe('seedship CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('cloud start runs the local cloud in the foreground; cloud clock moves its clock two weeks on', async () => {
+    const cloud = spawn(process.execPath, [BIN, 'cloud', 'start', '--port-base', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        cloud.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Local cloud is ready.')) resolve(out);
+        });
+        cloud.once('exit', (code) => reject(new Error(`cloud start exited ${code}: ${out}`)));
+      });
+      for (const endpoint of ['identity', 'arm', 'graph', 'blob', 'admin', 'profile']) expect(printed).toMatch(new RegExp(`^${endpoint}\\s+\\S+`, 'm'));
+      const clock = seedship('cloud', 'clock', '--advance', '15d');
+      expect(clock.status, clock.stderr).toBe(0);
+      expect(clock.stdout).toContain('15.00 days ahead');
+      const bad = seedship('cloud', 'clock', '--advance', 'soon');
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('not a duration');
+    } finally {
+      const exited = new Promise((resolve) => cloud.once('exit', resolve));
+      cloud.kill('SIGINT');
+      await exited;
+    }
+  }, 60_000);
 });

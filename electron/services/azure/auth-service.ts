@@ -152,11 +152,12 @@ export class AuthService {
         clientId: profile.clientId,
         authority: profile.authority,
         knownAuthorities: [authorityHost],
-        // Entra itself speaks AAD protocol mode; any other authority (the local cloud) is plain OIDC.
-        ...(authorityHost === 'login.microsoftonline.com' ? {} : { protocolMode: ProtocolMode.OIDC }),
       },
       cache: { cachePlugin: cache },
       system: {
+        // Entra itself speaks AAD protocol mode; any other authority (the local cloud) is plain OIDC.
+        // (msal-node 7 reads protocolMode from `system`; under `auth` it is silently ignored.)
+        ...(authorityHost === 'login.microsoftonline.com' ? {} : { protocolMode: ProtocolMode.OIDC }),
         networkClient: new TrustedNetworkClient(agent),
         loggerOptions: {
           piiLoggingEnabled: false,

@@ -135,7 +135,11 @@ export function registerImportExportRoutes(router: Router, ctx: ArmContext): voi
     }
     const where = findLocation(typeof body.location === 'string' ? body.location : account.location);
     if (!where) throw new ArmError(400, 'LocationNotSupported', `The location '${String(body.location)}' does not offer Import/Export.`);
-    const driveList = checkDrives(props.driveList, jobType);
+    // Export jobs may name their drives later; import jobs ship with theirs.
+    const driveList = jobType === 'Export' && props.driveList === undefined ? [] : checkDrives(props.driveList, jobType);
+    if (jobType === 'Export' && (typeof props.export !== 'object' || props.export === null)) {
+      throw new ArmError(400, 'InvalidExportBlobList', 'An export job needs "export" with the blobs (blobList or blobListBlobPath) to export.');
+    }
     const now = ctx.clock.now().toISOString();
     const user = String(req.claims.preferred_username ?? 'unknown');
     const id = jobId(sub.subscriptionId, group.name, name);
@@ -157,6 +161,7 @@ export function registerImportExportRoutes(router: Router, ctx: ArmContext): voi
         diagnosticsPath: typeof props.diagnosticsPath === 'string' ? props.diagnosticsPath : 'waimportexport',
         logLevel: props.logLevel === 'Verbose' ? 'Verbose' : 'Error',
         backupDriveManifest: props.backupDriveManifest === true,
+        ...(jobType === 'Export' ? { export: props.export } : {}),
         cancelRequested: false,
         state: 'Creating',
         driveList,
