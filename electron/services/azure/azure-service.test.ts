@@ -103,6 +103,11 @@ describe('the app against the local cloud', () => {
       azure.importJobs.create(RG, 'seed-job-3', { location: 'westus2', properties: { storageAccountId, jobType: 'Import', returnAddress, driveList: Array.from({ length: 11 }, (_, i) => drive(`SERIAL${i}`)) } }),
     );
     expect(eleven.code).toBe('VALIDATION');
+    // A job still Creating can be deleted; it is gone afterwards.
+    await azure.importJobs.create(RG, 'short-lived', { location: 'westus2', properties: { storageAccountId, jobType: 'Import', returnAddress, driveList: [drive('WD-SHORT1')] } });
+    await azure.importJobs.delete(RG, 'short-lived');
+    expect(await azure.importJobs.exists(RG, 'short-lived')).toBe(false);
+
     const badName = await refusal(azure.importJobs.create(RG, 'Bad_Name!', { location: 'westus2', properties: { storageAccountId, jobType: 'Import', returnAddress, driveList: [drive('X1')] } }));
     expect(badName.code).toBe('VALIDATION');
   });
