@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host.close();
-  app.close();
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -80,7 +80,7 @@ describe('headless host', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     await host2.close();
     expect(await closed).toBe(1001);
-    app2.close();
+    await app2.close();
     rmSync(dir2, { recursive: true, force: true });
   });
 });

@@ -37,7 +37,8 @@ export interface AppServices {
   logger: Logger;
   audit: AuditLog;
   azure: AzureService;
-  close(): void;
+  /** Stops watchers and the local cloud and closes the database; resolves when the cloud has exited. */
+  close(): Promise<void>;
 }
 
 /** The composition root shared by the Electron main process, the headless host and the CLI. */
@@ -118,9 +119,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     logger,
     audit,
     azure,
-    close: () => {
+    close: async () => {
       watcher.stop();
-      azure.close();
+      await azure.close();
       db.close();
     },
   };

@@ -1,7 +1,7 @@
 // Contract: every example in the Import/Export spec's examples/ folder is replayed against the local
 // cloud (with this world's subscription, resource group and storage account), and every response is
 // validated against the spec's own schema and compared with the example's shape.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { DEFAULT_WORLD, SEEDSHIP_CLIENT_ID } from '../world';
 import { startArmServer, type ArmServer } from './arm-server';
 import { validateAgainstSpec } from './spec-validator';
 
-const SPEC_DIR = join(__dirname, '..', '..', '..', 'shared', 'specs', 'importexport-2021-01-01');
+/** The team handbook's verbatim copy of Azure's spec, beside the project (../shared), or where SEEDSHIP_SPECS_DIR says. */
+const SPEC_DIR = join(process.env.SEEDSHIP_SPECS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'specs'), 'importexport-2021-01-01');
+if (!existsSync(SPEC_DIR)) throw new Error(`The Import/Export spec is not at ${SPEC_DIR}: the contract test needs ../shared/specs beside the project (or SEEDSHIP_SPECS_DIR).`);
 const spec = JSON.parse(readFileSync(join(SPEC_DIR, 'storageimportexport.json'), 'utf8')) as {
   paths: Record<string, Record<string, { 'x-ms-examples'?: Record<string, { $ref: string }>; responses: Record<string, { schema?: Record<string, unknown> }> }>>;
   definitions: Record<string, Record<string, unknown>>;

@@ -31,6 +31,6 @@ export async function authCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    app.close();
+    await app.close();
   }
 }

@@ -38,7 +38,7 @@ export async function drivesCommand(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(list, null, 2)}\n` : renderDriveTable(list));
     return 0;
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

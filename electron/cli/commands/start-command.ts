@@ -51,8 +51,8 @@ function runElectron(binary: string, dataDir: string): Promise<number> {
 
 async function runHeadless(port: number, dataDir: string): Promise<number> {
   const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, localCloudEntry: LOCAL_CLOUD_ENTRY });
-  const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch((error: unknown) => {
-    app.close();
+  const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch(async (error: unknown) => {
+    await app.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use: pick another with --port, or --port 0 for any free one.`);
     throw error;
@@ -69,11 +69,13 @@ async function runHeadless(port: number, dataDir: string): Promise<number> {
       if (stopping) return;
       stopping = true;
       app.logger.info(`Stopping on ${signal}`);
-      void host.close().finally(() => {
-        app.close();
-        process.stderr.write('Seedship stopped.\n');
-        resolve(0);
-      });
+      void host
+        .close()
+        .then(() => app.close())
+        .finally(() => {
+          process.stderr.write('Seedship stopped.\n');
+          resolve(0);
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

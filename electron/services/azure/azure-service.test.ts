@@ -37,8 +37,8 @@ beforeAll(async () => {
   azure = await app.azure.gateway(profile.subscriptionId!);
 }, 60_000);
 
-afterAll(() => {
-  app?.close();
+afterAll(async () => {
+  await app?.close();
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
@@ -149,7 +149,7 @@ describe('the app against the local cloud', () => {
       const refused = await refusal(gateway.importJobs.list());
       expect(refused.message).toMatch(/sign in/i);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 

@@ -100,7 +100,7 @@ export class AzureService {
     };
   }
 
-  close(): void {
-    this.localCloud.stop();
+  close(): Promise<void> {
+    return this.localCloud.stop();
   }
 }

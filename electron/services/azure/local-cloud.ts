@@ -48,11 +48,21 @@ export class LocalCloud {
     return this.starting;
   }
 
-  stop(): void {
-    this.process?.kill();
+  /** Stops the cloud this app started; resolves once it has exited (it stops Azurite first). */
+  stop(): Promise<void> {
+    const child = this.process;
     this.process = null;
     this.starting = null;
     this.state = 'stopped';
+    if (!child) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      child.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill();
+    });
   }
 
   private async start(): Promise<CloudProfile> {
