@@ -36,6 +36,23 @@ export function ensureStorageKeys(dataDir: string, accounts: readonly string[]):
   return accounts.map((name) => ({ name, key: known[name] as string }));
 }
 
+/**
+ * Azurite can't watch its parent, so it runs under this small guardian that stops it when our pipe to
+ * the guardian closes: even if the local cloud is killed outright, no Azurite is left behind.
+ */
+const GUARDIAN = `
+const { spawn } = require('node:child_process');
+const [main, ...args] = process.argv.slice(1);
+const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = () => child.kill('SIGTERM');
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', (code) => process.exit(code === null ? 0 : code));
+`;
+
 /** A free TCP port on 127.0.0.1 (Azurite has no "port 0" of its own to report back). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,9 +95,9 @@ export async function startAzurite(options: { dataDir: string; accounts: Storage
   const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const child = spawn(
     process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent', '--disableProductStyleUrl'],
+    ['-e', GUARDIAN, main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent', '--disableProductStyleUrl'],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, AZURITE_ACCOUNTS: options.accounts.map((a) => `${a.name}:${a.key}`).join(';') },
     },
   );
