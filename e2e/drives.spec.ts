@@ -80,6 +80,8 @@ test('the Drives page shows loop devices with their size and classification, liv
   const ready = loop(512 * MiB);
   const tiny = loop(64 * MiB);
   const readOnly = loop(300 * MiB, { readOnly: true });
+  // A sparse 11 TB file: a real block device larger than Import/Export accepts, costing no disk space.
+  const huge = loop(11 * 1000 ** 4);
 
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Drives' })).toBeVisible();
@@ -100,6 +102,9 @@ test('the Drives page shows loop devices with their size and classification, liv
 
   await expect(row(readOnly.device)).toContainText('Can’t use');
   await expect(row(readOnly.device)).toContainText('read-only');
+
+  await expect(row(huge.device)).toContainText('Can’t use');
+  await expect(row(huge.device)).toContainText('Is 11 TB (10 TiB): the Import/Export service accepts drives of up to 10 TB');
 
   const shot = testInfo.outputPath('drives-page.png');
   await page.screenshot({ path: shot, fullPage: true });

@@ -65,7 +65,7 @@ describe('classifyDrive', () => {
     expect(staged.issues[0]?.message).toContain('/srv/staging');
     const small = classifyDrive({ ...plain, sizeBytes: 64 * 1024 ** 2 }, noStaging);
     expect(small.issues[0]?.message).toContain('64 MiB');
-    expect(classifyDrive({ ...plain, sizeBytes: 12 * 1000 ** 4 }, noStaging).issues[0]?.message).toContain('10 TB');
+    expect(classifyDrive({ ...plain, sizeBytes: 12 * 1000 ** 4 }, noStaging).issues[0]?.message).toMatch(/^Is 12 TB \(10\.9 TiB\): .* up to 10 TB/);
   });
 });
 
@@ -102,5 +102,9 @@ describe('sizes', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1023)).toBe('1023 B');
     expect(formatBytes(-1)).toBe('—');
+    const { formatDecimalBytes } = await import('./format-bytes');
+    expect(formatDecimalBytes(11 * 1000 ** 4)).toBe('11 TB');
+    expect(formatDecimalBytes(4000787030016)).toBe('4 TB');
+    expect(formatDecimalBytes(999)).toBe('999 B');
   });
 });

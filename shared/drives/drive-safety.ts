@@ -1,5 +1,5 @@
 import type { ClassifiedDrive, DriveFacts, DriveIssue, DriveStatus } from './drive';
-import { formatBytes } from './format-bytes';
+import { formatBytes, formatDecimalBytes } from './format-bytes';
 
 /** Import/Export accepts drives up to 10 TB ("Drives": Azure Import/Export requirements). */
 export const MAX_IMPORT_DRIVE_BYTES = 10 * 1000 ** 4;
@@ -55,7 +55,8 @@ export const isDriveTooLarge: DrivePredicate = (drive) =>
     ? {
         code: 'too-large',
         severity: 'error',
-        message: `Is ${formatBytes(drive.sizeBytes)}: the Import/Export service accepts drives of up to 10 TB.`,
+        // Azure's limit is in decimal terabytes; say the size in the same unit so the comparison is plain.
+        message: `Is ${formatDecimalBytes(drive.sizeBytes)} (${formatBytes(drive.sizeBytes)}): the Import/Export service accepts drives of up to 10 TB.`,
       }
     : null;
 

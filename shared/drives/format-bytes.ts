@@ -13,3 +13,18 @@ export function formatBytes(bytes: number): string {
   const text = value.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return `${text} ${UNITS[unit]}`;
 }
+
+const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** Decimal units, as drive makers and Azure's limits use them: 11e12 → "11 TB". */
+export function formatDecimalBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const text = value.toFixed(unit === 0 || value >= 100 ? 0 : 1).replace(/\.0$/, '');
+  return `${text} ${DECIMAL_UNITS[unit]}`;
+}
