@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { packChunk, unpackChunk } from './chunk-compression';
+
+describe('chunk compression', () => {
+  it('compresses text and round-trips it', () => {
+    const text = Buffer.from('2026-11-25 backup log line: copied 42 files\n'.repeat(2000));
+    const packed = packChunk(text);
+    expect(packed.length).toBeLessThan(text.length / 10);
+    expect(unpackChunk(packed).equals(text)).toBe(true);
+  });
+
+  it('stores incompressible data as is, one byte larger', () => {
+    const noise = randomBytes(64 * 1024);
+    const packed = packChunk(noise);
+    expect(packed.length).toBe(noise.length + 1);
+    expect(unpackChunk(packed).equals(noise)).toBe(true);
+  });
+
+  it('round-trips empty chunks and refuses unknown storage types', () => {
+    expect(unpackChunk(packChunk(Buffer.alloc(0))).length).toBe(0);
+    expect(() => unpackChunk(Buffer.from([7, 1, 2]))).toThrow(/Unknown chunk storage type 7/);
+  });
+});

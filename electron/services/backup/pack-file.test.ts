@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chunkId, deriveKeys, newKdfParams, openChunk, sealChunk, type RepositoryKeys } from './chunk-crypto';
+import { listPacks, PackWriter, packsDir, readPackBlob, readPackEntries, removeIncompletePacks, verifyPackName } from './pack-file';
+
+let keys: RepositoryKeys;
+const dirs: string[] = [];
+const repo = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seedship-packs-'));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  keys = await deriveKeys('pack test passphrase 123', { ...newKdfParams(), N: 2 ** 10 });
+});
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function sealed(size: number) {
+  const plain = randomBytes(size);
+  const id = chunkId(keys, plain);
+  return { id, plain, blob: sealChunk(keys, id, plain) };
+}
+
+describe('pack files', () => {
+  it('bundles chunks, closes packs at the target size, and reads every chunk back', async () => {
+    const dir = repo();
+    const writer = new PackWriter(dir, keys, 100_000);
+    const chunks = Array.from({ length: 12 }, () => sealed(20_000));
+    const finished = [];
+    for (const c of chunks) {
+      const done = await writer.add(c.id, c.blob);
+      if (done) finished.push(done);
+    }
+    const last = await writer.flush();
+    if (last) finished.push(last);
+    expect(finished.length).toBe(3);
+    expect((await listPacks(dir)).sort()).toEqual(finished.map((p) => p.path).sort());
+    for (const pack of finished) {
+      expect(await verifyPackName(pack.path)).toBe(true);
+      const entries = await readPackEntries(pack.path, keys);
+      expect(entries).toEqual(pack.entries);
+      for (const entry of entries) {
+        const original = chunks.find((c) => c.id === entry.id)!;
+        expect(openChunk(keys, entry.id, await readPackBlob(pack.path, entry)).equals(original.plain)).toBe(true);
+      }
+    }
+    expect(readdirSync(packsDir(dir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('reveals no chunk ids or contents in the pack’s bytes', async () => {
+    const dir = repo();
+    const writer = new PackWriter(dir, keys);
+    const text = Buffer.from('CONFIDENTIAL-PAYROLL '.repeat(50));
+    const id = chunkId(keys, text);
+    await writer.add(id, sealChunk(keys, id, text));
+    const pack = (await writer.flush())!;
+    const bytes = readFileSync(pack.path);
+    expect(bytes.includes(Buffer.from('CONFIDENTIAL'))).toBe(false);
+    expect(bytes.includes(Buffer.from(id))).toBe(false);
+  });
+
+  it('detects a damaged pack and a wrong passphrase', async () => {
+    const dir = repo();
+    const writer = new PackWriter(dir, keys);
+    const c = sealed(5000);
+    await writer.add(c.id, c.blob);
+    const pack = (await writer.flush())!;
+    const bytes = readFileSync(pack.path);
+    bytes[10] = (bytes[10] as number) ^ 0xff;
+    writeFileSync(pack.path, bytes);
+    expect(await verifyPackName(pack.path)).toBe(false);
+    const other = await deriveKeys('not the passphrase at all', { ...newKdfParams(), N: 2 ** 10 });
+    const clean = repo();
+    const w2 = new PackWriter(clean, keys);
+    await w2.add(c.id, c.blob);
+    const p2 = (await w2.flush())!;
+    await expect(readPackEntries(p2.path, other)).rejects.toThrow(/passphrase is wrong or the data is damaged/);
+  });
+
+  it('an interrupted pack never becomes visible and is swept away', async () => {
+    const dir = repo();
+    const writer = new PackWriter(dir, keys);
+    const c = sealed(5000);
+    await writer.add(c.id, c.blob);
+    // A crash here: the temporary file exists, no pack does.
+    expect(await listPacks(dir)).toEqual([]);
+    expect(await removeIncompletePacks(dir)).toBe(1);
+    await writer.abort(); // closes the orphaned handle; the file is already gone
+    const cancelled = new PackWriter(dir, keys);
+    await cancelled.add(c.id, c.blob);
+    await cancelled.abort();
+    expect(readdirSync(packsDir(dir))).toEqual([]);
+  });
+});
