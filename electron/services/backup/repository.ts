@@ -1,0 +1,91 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SeedshipError } from '../../../shared/api/errors';
+import { passphraseProblem } from '../../../shared/backup/passphrase-policy';
+import { DEFAULT_CHUNKER } from './chunker';
+import { deriveKeys, keyCheck, newKdfParams, passphraseMatches, type RepositoryKeys } from './chunk-crypto';
+
+/** The repository lives in this folder of the staging location; the rest of staging stays the operator's. */
+export const REPOSITORY_FOLDER = 'seedship-repository';
+
+const ConfigSchema = z.object({
+  format: z.literal('seedship-repository'),
+  version: z.literal(1),
+  id: z.string().uuid(),
+  createdAt: z.string(),
+  kdf: z.object({ algorithm: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string() }),
+  keyCheck: z.string(),
+  chunker: z.object({ minSize: z.number().int(), avgSize: z.number().int(), maxSize: z.number().int() }),
+});
+export type RepositoryConfig = z.infer<typeof ConfigSchema>;
+
+export interface OpenRepository {
+  dir: string;
+  config: RepositoryConfig;
+  keys: RepositoryKeys;
+}
+
+export function repositoryDir(stagingPath: string): string {
+  return join(stagingPath, REPOSITORY_FOLDER);
+}
+
+/**
+ * Creates the encrypted repository in a staging folder. The config holds only what opening needs
+ * (KDF salt and cost, a key check): no file names, no sizes, nothing about the data.
+ */
+export async function initRepository(stagingPath: string, passphrase: string): Promise<OpenRepository> {
+  const problem = passphraseProblem(passphrase);
+  if (problem) throw new SeedshipError('VALIDATION', problem, 'passphrase');
+  const dir = repositoryDir(stagingPath);
+  if (existsSync(join(dir, 'config.json'))) {
+    throw new SeedshipError('CONFLICT', `${stagingPath} already holds a Seedship repository: open it with its passphrase instead.`, 'stagingPath');
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const kdf = newKdfParams();
+  const keys = await deriveKeys(passphrase, kdf);
+  const config: RepositoryConfig = {
+    format: 'seedship-repository',
+    version: 1,
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+    kdf,
+    keyCheck: keyCheck(keys),
+    chunker: DEFAULT_CHUNKER,
+  };
+  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  return { dir, config, keys };
+}
+
+/** Opens a repository: a clear error for a folder that isn't one, and for a wrong passphrase. */
+export async function openRepository(stagingPath: string, passphrase: string): Promise<OpenRepository> {
+  const dir = repositoryDir(stagingPath);
+  const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => null);
+  if (text === null) throw new SeedshipError('NOT_FOUND', `${stagingPath} holds no Seedship backup (no ${REPOSITORY_FOLDER}/config.json).`, 'stagingPath');
+  let config: RepositoryConfig;
+  try {
+    config = ConfigSchema.parse(JSON.parse(text));
+  } catch {
+    throw new SeedshipError('VALIDATION', `${join(dir, 'config.json')} is damaged or from a newer Seedship.`, 'stagingPath');
+  }
+  const keys = await deriveKeys(passphrase, config.kdf);
+  if (!passphraseMatches(keys, config.keyCheck)) {
+    throw new SeedshipError('VALIDATION', 'That passphrase does not open this backup. It is the one chosen when the backup was set up; without it nobody can restore.', 'passphrase');
+  }
+  return { dir, config, keys };
+}
+
+/** Temporary name, fsync, rename: a reader sees the old file or the whole new one, never half. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}
