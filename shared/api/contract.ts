@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CloudProfileNameSchema } from '../azure/cloud-profile';
+import { PlanSchema, OfflineDetailsSchema } from '../backup/plan';
 import { DriveListSchema } from '../drives/drive';
+import { TaskRecordSchema } from '../tasks/task-record';
 import { method, channelsOf, type ServiceClient, type ServiceImpl, type EventPayload } from './define';
 
 const NoInput = z.strictObject({});
@@ -68,6 +70,66 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+export const ExclusionRulesSchema = z.strictObject({
+  patterns: z.array(z.string().max(1024)).max(256),
+  fileTypes: z.array(z.string().max(40)).max(256),
+});
+
+export const EstimateSchema = z.object({
+  files: z.number().int(),
+  folders: z.number().int(),
+  bytes: z.number(),
+  excluded: z.number().int(),
+  /** Sources that don't exist or can't be read, each with the reason. */
+  problems: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** The room staging should have: the full size plus 5% for metadata (compression usually saves more). */
+  stagingBytesNeeded: z.number(),
+});
+export type Estimate = z.infer<typeof EstimateSchema>;
+
+/** One problem with a wizard field: which field, and what to do. */
+export const FieldProblemSchema = z.object({ field: z.string(), message: z.string() });
+export type FieldProblem = z.infer<typeof FieldProblemSchema>;
+
+export const StagingCheckSchema = z.object({
+  problems: z.array(FieldProblemSchema),
+  freeBytes: z.number().nullable(),
+});
+
+export const AzureCheckIdSchema = z.enum(['subscription', 'storageAccount', 'container', 'jobName', 'provider', 'entraApp']);
+export const AzureCheckSchema = z.object({
+  id: AzureCheckIdSchema,
+  /** ok: nothing to do; fixable: Seedship can fix it (the `fix` says how); blocked: the operator must act. */
+  status: z.enum(['ok', 'fixable', 'blocked']),
+  message: z.string(),
+  fix: z.string().nullable(),
+});
+export type AzureCheck = z.infer<typeof AzureCheckSchema>;
+
+export const SnapshotSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  sources: z.array(z.string()),
+  files: z.number().int(),
+  bytes: z.number(),
+  jobName: z.string().nullable(),
+});
+export type SnapshotSummary = z.infer<typeof SnapshotSummarySchema>;
+
+export const SnapshotEntrySchema = z.object({
+  path: z.string(),
+  type: z.enum(['file', 'dir', 'symlink', 'hardlink', 'special']),
+  size: z.number(),
+  mtime: z.string(),
+});
+export type SnapshotEntry = z.infer<typeof SnapshotEntrySchema>;
+
+const StagingInput = z.strictObject({
+  stagingPath: PathSchema,
+  /** Omit to use the passphrase saved (encrypted) with this app's plan. */
+  passphrase: z.string().max(1024).optional(),
+});
+
 /** The whole API: each service, each method's input and output schema. */
 export const contract = {
   app: {
@@ -89,6 +151,36 @@ export const contract = {
     cancelSignIn: method(NoInput, z.object({ cancelled: z.boolean() })),
     signOut: method(NoInput, CloudStatusSchema),
   },
+  plan: {
+    get: method(NoInput, PlanSchema),
+    /** Saves a draft (any step); the stored plan is returned, validated. */
+    save: method(PlanSchema.omit({ updatedAt: true, passphraseSet: true, azure: true }).partial().strict(), PlanSchema),
+    reset: method(NoInput, PlanSchema),
+    estimate: method(z.strictObject({ sources: z.array(PathSchema).min(1).max(256), exclusions: ExclusionRulesSchema }), EstimateSchema),
+    generatePassphrase: method(NoInput, z.object({ passphrase: z.string() })),
+    /** Stores the passphrase encrypted in this app and writes a copy to `saveTo` (a file only the operator can read). */
+    setPassphrase: method(z.strictObject({ passphrase: z.string().max(1024), confirmation: z.string().max(1024), saveTo: PathSchema }), PlanSchema),
+    checkStaging: method(z.strictObject({ stagingPath: z.string().max(4096) }), StagingCheckSchema),
+    /** Checks the offline details against Azure as the signed-in operator. */
+    checkAzure: method(OfflineDetailsSchema.strict(), z.object({ checks: z.array(AzureCheckSchema) })),
+    registerProvider: method(z.strictObject({ subscriptionId: z.string().max(64) }), z.object({ state: z.string() })),
+    /** Creates what the checks offered to (container, Entra application) and records the result in the plan. */
+    prepareAzure: method(OfflineDetailsSchema.strict(), PlanSchema),
+  },
+  backup: {
+    /** Back Up Now with the saved plan; progress arrives as `task.changed` events. */
+    start: method(NoInput, TaskRecordSchema),
+    snapshots: method(StagingInput, z.array(SnapshotSummarySchema)),
+    browse: method(StagingInput.extend({ snapshotId: z.string().max(100), folder: z.string().max(4096) }), z.array(SnapshotEntrySchema)),
+    restore: method(
+      StagingInput.extend({ snapshotId: z.string().max(100).optional(), to: PathSchema, paths: z.array(z.string().max(4096)).max(10000).optional() }),
+      TaskRecordSchema,
+    ),
+  },
+  tasks: {
+    list: method(NoInput, z.array(TaskRecordSchema)),
+    cancel: method(z.strictObject({ id: z.string().max(100) }), TaskRecordSchema),
+  },
 };
 export type Contract = typeof contract;
 
@@ -98,6 +190,9 @@ export const eventContract = {
   'settings.changed': SettingsSchema,
   'auth.deviceCode': DeviceCodePromptSchema,
   'cloud.changed': CloudStatusSchema,
+  'plan.changed': PlanSchema,
+  /** Sent when a task starts, about four times a second while it runs, and when it ends. */
+  'task.changed': TaskRecordSchema,
 };
 export type EventContract = typeof eventContract;
 export type EventName = keyof EventContract;
