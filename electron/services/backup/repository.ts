@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SeedshipError } from '../../../shared/api/errors';
 import { passphraseProblem } from '../../../shared/backup/passphrase-policy';
-import { DEFAULT_CHUNKER } from './chunker';
-import { deriveKeys, keyCheck, newKdfParams, passphraseMatches, type RepositoryKeys } from './chunk-crypto';
+import { DEFAULT_CHUNKER } from '../../workers/backup/chunker';
+import { deriveKeys, keyCheck, newKdfParams, passphraseMatches, type RepositoryKeys } from '../../workers/backup/chunk-crypto';
 
 /** The repository lives in this folder of the staging location; the rest of staging stays the operator's. */
 export const REPOSITORY_FOLDER = 'seedship-repository';

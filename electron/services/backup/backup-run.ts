@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { lstat, readlink } from 'node:fs/promises';
+import { availableParallelism, hostname } from 'node:os';
+import { SeedshipError } from '../../../shared/api/errors';
+import { compileExclusions, type ExclusionRules } from '../../../shared/backup/exclusions';
+import { MAX_TASK_WARNINGS, type TaskWarning } from '../../../shared/tasks/task-record';
+import { packChunk } from '../../workers/backup/chunk-compression';
+import { chunkId, sealChunk } from '../../workers/backup/chunk-crypto';
+import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
+import { SEGMENT_BYTES, type Segment } from '../../workers/backup/protocol';
+import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
+import type { Catalog, FileIdentity } from './catalog';
+import { reconcileCatalog } from './catalog-reconcile';
+import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
+import type { OpenRepository } from './repository';
+import { nameSources, readProblem, walkSources, type WalkSource } from './source-walker';
+
+export interface BackupProgress {
+  filesDone: number;
+  filesTotal: number | null;
+  bytesDone: number;
+  bytesTotal: number | null;
+  bytesWritten: number;
+  currentFile: string | null;
+}
+
+export interface BackupRunOptions {
+  repo: OpenRepository;
+  catalog: Catalog;
+  sources: readonly string[];
+  exclusions: ExclusionRules;
+  jobName: string | null;
+  /** The built chunk worker (dist/workers/backup-worker.mjs). */
+  workerEntry: string;
+  workers?: number;
+  /** Paths never backed up even when inside a source: staging, the app's data folder. */
+  skip: readonly string[];
+  signal: AbortSignal;
+  onProgress(progress: BackupProgress): void;
+}
+
+export interface BackupResult {
+  snapshotId: string;
+  files: number;
+  dirs: number;
+  bytes: number;
+  bytesWritten: number;
+  /** Files taken from the previous snapshot without reading them (unchanged size, times, inode). */
+  unchangedFiles: number;
+  excluded: number;
+  warnings: TaskWarning[];
+  warningCount: number;
+}
+
+/** Rows reach SQLite in transactions of this many: one transaction per file would dominate. */
+const CATALOG_BATCH = 500;
+
+/**
+ * One backup of the sources into the staging repository. The scan runs here (async I/O), the
+ * reading, chunking, compression and encryption in one worker per core; this thread only answers
+ * claims and records results, so the UI stays responsive. Nothing becomes part of a snapshot until
+ * every pack holding its chunks is complete on disk, so a crash or cancel leaves staging consistent.
+ */
+export async function runBackup(options: BackupRunOptions): Promise<BackupResult> {
+  const { repo, catalog, signal } = options;
+  await reconcileCatalog(catalog, repo.dir, repo.keys);
+  const previous = catalog.latestSnapshot();
+  const snapshotId = randomUUID();
+  const sources = nameSources(options.sources);
+  catalog.beginSnapshot(snapshotId, sources.map((s) => s.path), options.jobName);
+  const exclusions = compileExclusions(options.exclusions);
+
+  const progress: BackupProgress = { filesDone: 0, filesTotal: null, bytesDone: 0, bytesTotal: null, bytesWritten: 0, currentFile: null };
+  const report = () => options.onProgress({ ...progress });
+  const warnings: TaskWarning[] = [];
+  let warningCount = 0;
+  const warn = (path: string, reason: string) => {
+    warningCount += 1;
+    if (warnings.length < MAX_TASK_WARNINGS) warnings.push({ path, reason });
+  };
+
+  // Chunks stored by this run, by id: the catalog knows the ones from earlier runs.
+  const claimed = new Set<string>();
+  const pool = new ChunkWorkerPool({
+    entry: options.workerEntry,
+    count: options.workers ?? Math.max(1, availableParallelism()),
+    init: { encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES },
+    claim: (id) => {
+      if (claimed.has(id) || catalog.hasChunk(id)) return false;
+      claimed.add(id);
+      return true;
+    },
+    onPack: (packId, size, entries) => {
+      catalog.addPack(packId, size, entries);
+      progress.bytesWritten += size;
+    },
+    onBytes: (bytes) => {
+      progress.bytesDone += bytes;
+    },
+  });
+
+  const rows: { entry: TreeEntry; identity: FileIdentity }[] = [];
+  const record = (entry: TreeEntry, identity: FileIdentity) => {
+    rows.push({ entry, identity });
+    if (rows.length >= CATALOG_BATCH) catalog.addEntries(snapshotId, rows.splice(0));
+  };
+  const stats = { files: 0, dirs: 0, bytes: 0, unchangedFiles: 0, excluded: 0 };
+  const counting = countSources(sources, options, signal).then((total) => {
+    progress.filesTotal = total.files;
+    progress.bytesTotal = total.bytes;
+  });
+  const ticker = setInterval(report, 250);
+  let seq = 0;
+  const inFlight = new Set<Promise<void>>();
+  const hardLinks = new Map<string, string>();
+
+  try {
+    for await (const item of walkSources(sources, exclusions, options.skip)) {
+      if (signal.aborted) break;
+      if (item.kind === 'excluded') {
+        stats.excluded += 1;
+        continue;
+      }
+      if (item.kind === 'problem') {
+        warn(item.absPath, item.reason);
+        continue;
+      }
+      const { stat, path, absPath } = item;
+      const identity = identityOf(stat);
+      const base = baseEntry(path, stat);
+      if (stat.isDirectory()) {
+        stats.dirs += 1;
+        record({ ...base, type: 'dir', size: 0 }, identity);
+      } else if (stat.isSymbolicLink()) {
+        try {
+          record({ ...base, type: 'symlink', size: 0, target: await readlink(absPath) }, identity);
+        } catch (error) {
+          warn(absPath, readProblem(error));
+        }
+      } else if (stat.isFile()) {
+        const inode = `${stat.dev}:${stat.ino}`;
+        const firstName = stat.nlink > 1n ? hardLinks.get(inode) : undefined;
+        if (firstName) {
+          record({ ...base, type: 'hardlink', size: Number(stat.size), linkTo: firstName }, identity);
+          stats.files += 1;
+          progress.filesDone += 1;
+          continue;
+        }
+        const unchanged = previous ? reusable(catalog, previous.id, path, identity) : null;
+        if (unchanged) {
+          if (stat.nlink > 1n) hardLinks.set(inode, path);
+          record({ ...unchanged, ...base, type: 'file' }, identity);
+          stats.files += 1;
+          stats.unchangedFiles += 1;
+          stats.bytes += Number(stat.size);
+          progress.filesDone += 1;
+          progress.bytesDone += Number(stat.size);
+          continue;
+        }
+        // Claim the inode before the contents are read, so later names of it become hard links.
+        if (stat.nlink > 1n) hardLinks.set(inode, path);
+        progress.currentFile = absPath;
+        await pool.capacity();
+        const job = backUpFile(absPath, stat, () => (seq += 1))
+          .then((result) => {
+            if (result.error) {
+              warn(absPath, result.error);
+              if (stat.nlink > 1n) hardLinks.delete(inode);
+              return;
+            }
+            if (result.changed) warn(absPath, 'it changed while it was being read (twice): the backup holds the bytes as they were read');
+            const entry: TreeEntry = { ...base, type: 'file', size: result.size, chunks: result.chunks, sizes: result.sizes };
+            if (result.zero.length > 0) entry.zero = result.zero;
+            if (stat.blocks * 512n < stat.size) entry.sparse = true;
+            record(entry, { ...identity, size: result.size });
+            stats.files += 1;
+            stats.bytes += result.size;
+            progress.filesDone += 1;
+          })
+          .finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      } else {
+        const kind = stat.isFIFO() ? 'named pipe (FIFO)' : stat.isSocket() ? 'socket' : stat.isBlockDevice() ? 'block device' : 'character device';
+        record({ ...base, type: 'special', size: 0, kind }, identity);
+        warn(absPath, `a ${kind}: recorded, its contents are not backed up`);
+      }
+    }
+    await Promise.all(inFlight);
+    if (signal.aborted) throw new SeedshipError('CANCELLED', 'The backup was cancelled: staging holds only complete packs, and the next backup reuses them.');
+    await pool.flush();
+    catalog.addEntries(snapshotId, rows.splice(0));
+    await counting;
+    const tree = await writeTree(options, snapshotId, claimed, (size) => {
+      progress.bytesWritten += size;
+    });
+    await writeSnapshot(repo.dir, repo.keys, {
+      version: 1,
+      id: snapshotId,
+      createdAt: new Date().toISOString(),
+      hostname: hostname(),
+      jobName: options.jobName,
+      sources: sources.map((s) => ({ path: s.path, name: s.name })),
+      tree,
+      stats: { files: stats.files, dirs: stats.dirs, bytes: stats.bytes, bytesWritten: progress.bytesWritten, warnings: warningCount },
+    });
+    catalog.completeSnapshot(snapshotId, { files: stats.files, bytes: stats.bytes, bytesWritten: progress.bytesWritten });
+    progress.currentFile = null;
+    report();
+    return { snapshotId, ...stats, bytesWritten: progress.bytesWritten, warnings, warningCount };
+  } catch (error) {
+    await pool.abort().catch(() => undefined);
+    for (const job of inFlight) job.catch(() => undefined);
+    catalog.removeUnfinishedSnapshots();
+    throw error;
+  } finally {
+    clearInterval(ticker);
+    await pool.close();
+  }
+
+  /** Reads a file through the workers, segment by segment; one retry if it changed meanwhile. */
+  async function backUpFile(absPath: string, stat: BigIntStats, nextSeq: () => number): Promise<{ chunks: string[]; sizes: number[]; zero: number[]; size: number; changed: boolean; error: string | null }> {
+    let current = stat;
+    for (let attempt = 1; ; attempt += 1) {
+      const size = Number(current.size);
+      const expect = { size, mtimeNs: current.mtimeNs.toString(), ctimeNs: current.ctimeNs.toString() };
+      const segments: Segment[] = [];
+      for (let offset = 0; offset < size || segments.length === 0; offset += SEGMENT_BYTES) {
+        segments.push({ seq: nextSeq(), path: absPath, offset, length: Math.min(SEGMENT_BYTES, size - offset), expect });
+      }
+      const results: Promise<SegmentResult>[] = [];
+      for (const segment of segments) {
+        if (results.length > 0) await pool.capacity();
+        results.push(pool.submit(segment));
+      }
+      const done = await Promise.all(results);
+      const failed = done.find((r) => r.error);
+      if (failed?.error) return { chunks: [], sizes: [], zero: [], size: 0, changed: false, error: readProblem(Object.assign(new Error(failed.error.message), { code: failed.error.code })) };
+      const changed = done.some((r) => r.changed);
+      if (changed && attempt === 1 && !signal.aborted) {
+        try {
+          current = await lstat(absPath, { bigint: true });
+          continue;
+        } catch (error) {
+          return { chunks: [], sizes: [], zero: [], size: 0, changed: false, error: readProblem(error) };
+        }
+      }
+      const chunks = done.flatMap((r) => r.chunks);
+      const sizes = done.flatMap((r) => r.sizes);
+      const zero: number[] = [];
+      done.flatMap((r) => r.zero).forEach((z, i) => {
+        if (z) zero.push(i);
+      });
+      return { chunks, sizes, zero, size: sizes.reduce((a, b) => a + b, 0), changed, error: null };
+    }
+  }
+}
+
+function identityOf(stat: BigIntStats): FileIdentity {
+  return { size: Number(stat.size), mtimeNs: stat.mtimeNs.toString(), ctimeNs: stat.ctimeNs.toString(), ino: `${stat.dev}:${stat.ino}` };
+}
+
+function baseEntry(path: string, stat: BigIntStats): Omit<TreeEntry, 'type' | 'size'> {
+  return { path, mode: Number(stat.mode & 0o7777n), uid: Number(stat.uid), gid: Number(stat.gid), mtimeNs: stat.mtimeNs.toString(), atimeNs: stat.atimeNs.toString() };
+}
+
+/** The previous snapshot's entry when the file is unchanged (same size, times and inode) and all its chunks are still stored. */
+function reusable(catalog: Catalog, previousId: string, path: string, now: FileIdentity): TreeEntry | null {
+  const found = catalog.previous(previousId, path);
+  if (!found || found.entry.type !== 'file') return null;
+  const then = found.identity;
+  if (then.size !== now.size || then.mtimeNs !== now.mtimeNs || then.ctimeNs !== now.ctimeNs || then.ino !== now.ino) return null;
+  if (!(found.entry.chunks ?? []).every((id) => catalog.hasChunk(id))) return null;
+  return found.entry;
+}
+
+/** A first, light pass that only adds up sizes, so progress can show totals and an ETA. */
+async function countSources(sources: readonly WalkSource[], options: BackupRunOptions, signal: AbortSignal): Promise<{ files: number; bytes: number }> {
+  const total = { files: 0, bytes: 0 };
+  for await (const item of walkSources(sources, compileExclusions(options.exclusions), options.skip)) {
+    if (signal.aborted) break;
+    if (item.kind === 'entry' && item.stat.isFile()) {
+      total.files += 1;
+      total.bytes += Number(item.stat.size);
+    }
+  }
+  return total;
+}
+
+/** Writes the snapshot's entries as tree blobs (sealed, compressed, packed) and returns their ids. */
+async function writeTree(options: BackupRunOptions, snapshotId: string, claimed: Set<string>, onWritten: (bytes: number) => void): Promise<string[]> {
+  const { repo, catalog } = options;
+  const writer = new PackWriter(repo.dir, repo.keys, PACK_TARGET_BYTES);
+  const builder = new TreeBlobBuilder();
+  const ids: string[] = [];
+  const rawLengths = new Map<string, number>();
+  const store = async (blob: Buffer | null) => {
+    if (!blob) return;
+    const id = chunkId(repo.keys, blob);
+    ids.push(id);
+    if (claimed.has(id) || catalog.hasChunk(id)) return;
+    claimed.add(id);
+    rawLengths.set(id, blob.length);
+    const pack = await writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));
+    if (pack) record(pack);
+  };
+  const record = (pack: { packId: string; size: number; entries: { id: string; offset: number; length: number }[] }) => {
+    catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 })));
+    onWritten(pack.size);
+  };
+  for (const entry of catalog.entries(snapshotId)) await store(builder.add(entry));
+  await store(builder.finish());
+  const last = await writer.flush();
+  if (last) record(last);
+  return ids;
+}

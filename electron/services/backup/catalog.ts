@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { PackedChunk } from '../../workers/backup/protocol';
+import type { TreeEntry } from '../../workers/backup/snapshot-format';
+
+type Db = Database.Database;
+
+/** Each entry upgrades the schema by one version; never edit a shipped entry, add a new one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE packs (id TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE TABLE chunks (
+     id TEXT PRIMARY KEY,
+     pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
+     offset INTEGER NOT NULL,
+     length INTEGER NOT NULL,
+     raw_length INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX chunks_by_pack ON chunks(pack_id);
+   CREATE TABLE snapshots (
+     id TEXT PRIMARY KEY,
+     created_at TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('running', 'complete')),
+     sources TEXT NOT NULL,
+     job_name TEXT,
+     files INTEGER NOT NULL DEFAULT 0,
+     bytes INTEGER NOT NULL DEFAULT 0,
+     bytes_written INTEGER NOT NULL DEFAULT 0
+   ) WITHOUT ROWID;
+   CREATE TABLE files (
+     snapshot_id TEXT NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     mtime_ns TEXT NOT NULL,
+     ctime_ns TEXT NOT NULL,
+     ino TEXT NOT NULL,
+     entry TEXT NOT NULL,
+     PRIMARY KEY (snapshot_id, path)
+   ) WITHOUT ROWID;`,
+];
+
+export interface SnapshotRow {
+  id: string;
+  createdAt: string;
+  status: 'running' | 'complete';
+  sources: string[];
+  jobName: string | null;
+  files: number;
+  bytes: number;
+  bytesWritten: number;
+}
+
+/** What the catalog remembers of a file to decide, next time, whether it changed. */
+export interface FileIdentity {
+  size: number;
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: string;
+}
+
+/**
+ * The local catalog of one repository (SQLite in the app's data folder, never in staging: it holds
+ * file names). It knows which chunks the repository holds, so a backup stores only new ones, and what
+ * each snapshot's files looked like, so unchanged files aren't read again. Staging is the truth: the
+ * catalog is reconciled with it before each backup and can be rebuilt from it.
+ */
+export class Catalog {
+  private readonly db: Db;
+  private readonly hasChunkStmt;
+  private readonly insertFileStmt;
+  private readonly previousStmt;
+
+  constructor(dataDir: string, repositoryId: string) {
+    const dir = join(dataDir, 'catalogs');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.db = new Database(join(dir, `${repositoryId}.db`));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+    this.hasChunkStmt = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
+    this.insertFileStmt = this.db.prepare(
+      'INSERT OR REPLACE INTO files (snapshot_id, path, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.previousStmt = this.db.prepare('SELECT size, mtime_ns, ctime_ns, ino, entry FROM files WHERE snapshot_id = ? AND path = ?');
+  }
+
+  hasChunk(id: string): boolean {
+    return this.hasChunkStmt.get(id) !== undefined;
+  }
+
+  addPack(packId: string, size: number, entries: readonly PackedChunk[]): void {
+    const insertChunk = this.db.prepare('INSERT OR IGNORE INTO chunks (id, pack_id, offset, length, raw_length) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR IGNORE INTO packs (id, size) VALUES (?, ?)').run(packId, size);
+      for (const e of entries) insertChunk.run(e.id, packId, e.offset, e.length, e.rawLength);
+    })();
+  }
+
+  packIds(): string[] {
+    return this.db.prepare('SELECT id FROM packs').pluck().all() as string[];
+  }
+
+  /** Forgets packs that are gone from staging (and so their chunks). */
+  removePacks(ids: readonly string[]): void {
+    const remove = this.db.prepare('DELETE FROM packs WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) remove.run(id);
+    })();
+  }
+
+  /** Removes what an interrupted backup left behind: its snapshot row and file rows. */
+  removeUnfinishedSnapshots(): number {
+    return this.db.prepare("DELETE FROM snapshots WHERE status = 'running'").run().changes;
+  }
+
+  beginSnapshot(id: string, sources: string[], jobName: string | null): void {
+    this.db.prepare("INSERT INTO snapshots (id, created_at, status, sources, job_name) VALUES (?, ?, 'running', ?, ?)").run(id, new Date().toISOString(), JSON.stringify(sources), jobName);
+  }
+
+  /** Records entries in one transaction (callers batch them: one transaction per file is slow). */
+  addEntries(snapshotId: string, rows: readonly { entry: TreeEntry; identity: FileIdentity }[]): void {
+    this.db.transaction(() => {
+      for (const { entry, identity } of rows) {
+        this.insertFileStmt.run(snapshotId, entry.path, entry.type, identity.size, identity.mtimeNs, identity.ctimeNs, identity.ino, JSON.stringify(entry));
+      }
+    })();
+  }
+
+  /** The entry of `path` in `snapshotId`, with what it looked like then. */
+  previous(snapshotId: string, path: string): { identity: FileIdentity; entry: TreeEntry } | null {
+    const row = this.previousStmt.get(snapshotId, path) as { size: number; mtime_ns: string; ctime_ns: string; ino: string; entry: string } | undefined;
+    if (!row) return null;
+    return { identity: { size: row.size, mtimeNs: row.mtime_ns, ctimeNs: row.ctime_ns, ino: row.ino }, entry: JSON.parse(row.entry) as TreeEntry };
+  }
+
+  /** The entries of a snapshot in path order, a page at a time (memory stays flat for huge trees). */
+  *entries(snapshotId: string, pageSize = 2000): Generator<TreeEntry> {
+    let after = '';
+    const page = this.db.prepare('SELECT path, entry FROM files WHERE snapshot_id = ? AND path > ? ORDER BY path LIMIT ?');
+    for (;;) {
+      const rows = page.all(snapshotId, after, pageSize) as { path: string; entry: string }[];
+      for (const row of rows) yield JSON.parse(row.entry) as TreeEntry;
+      if (rows.length < pageSize) return;
+      after = (rows[rows.length - 1] as { path: string }).path;
+    }
+  }
+
+  completeSnapshot(id: string, stats: { files: number; bytes: number; bytesWritten: number }): void {
+    this.db.prepare("UPDATE snapshots SET status = 'complete', files = ?, bytes = ?, bytes_written = ? WHERE id = ?").run(stats.files, stats.bytes, stats.bytesWritten, id);
+  }
+
+  latestSnapshot(): SnapshotRow | null {
+    const row = this.db.prepare("SELECT * FROM snapshots WHERE status = 'complete' ORDER BY created_at DESC LIMIT 1").get() as RawSnapshot | undefined;
+    return row ? toSnapshot(row) : null;
+  }
+
+  snapshots(): SnapshotRow[] {
+    return (this.db.prepare('SELECT * FROM snapshots ORDER BY created_at').all() as RawSnapshot[]).map(toSnapshot);
+  }
+
+  /** Whether a snapshot already has its file rows (snapshots found only in staging don't). */
+  hasSnapshot(id: string): boolean {
+    return this.db.prepare("SELECT 1 FROM snapshots WHERE id = ? AND status = 'complete'").get(id) !== undefined;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+interface RawSnapshot {
+  id: string;
+  created_at: string;
+  status: 'running' | 'complete';
+  sources: string;
+  job_name: string | null;
+  files: number;
+  bytes: number;
+  bytes_written: number;
+}
+
+function toSnapshot(row: RawSnapshot): SnapshotRow {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    status: row.status,
+    sources: JSON.parse(row.sources) as string[],
+    jobName: row.job_name,
+    files: row.files,
+    bytes: row.bytes,
+    bytesWritten: row.bytes_written,
+  };
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,152 @@
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, PackedChunk, Segment, ToWorker, WorkerInit } from '../../workers/backup/protocol';
+
+export interface SegmentResult {
+  chunks: string[];
+  sizes: number[];
+  zero: boolean[];
+  bytesRead: number;
+  changed: boolean;
+  error: { code: string; message: string } | null;
+}
+
+export interface ChunkWorkerPoolOptions {
+  entry: string;
+  count: number;
+  init: WorkerInit;
+  /** Answers a worker's claim: true for each chunk this run hasn't stored yet (and claims it). */
+  claim(id: string): boolean;
+  onPack(packId: string, size: number, entries: PackedChunk[]): void;
+  onBytes(bytes: number): void;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+  control: { resolve: () => void; reject: (error: Error) => void } | null;
+}
+
+/** Segments a worker may hold at once: enough to keep it busy between claims, few enough to stay small. */
+const PER_WORKER = 4;
+
+/**
+ * The chunk workers of one backup run (one per core). Segments go to the least busy worker; each
+ * returns through the promise `submit` gave. A worker that dies fails the run: nothing half-written
+ * becomes visible, because packs only appear when complete.
+ */
+export class ChunkWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting = new Map<number, { resolve: (r: SegmentResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private capacityWaiters: (() => void)[] = [];
+  private failure: Error | null = null;
+
+  constructor(private readonly options: ChunkWorkerPoolOptions) {
+    for (let i = 0; i < options.count; i += 1) {
+      const worker = new Worker(options.entry, { workerData: options.init });
+      const slot: Slot = { worker, inFlight: 0, control: null };
+      worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`A backup worker stopped unexpectedly (exit code ${code}).`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  /** Resolves once some worker has room for another segment (the scan's back-pressure). */
+  async capacity(): Promise<void> {
+    while (!this.failure && !this.slots.some((s) => s.inFlight < PER_WORKER)) {
+      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  submit(segment: Segment): Promise<SegmentResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    slot.inFlight += 1;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(segment.seq, { resolve, reject, slot });
+      this.post(slot, { type: 'segment', segment });
+    });
+  }
+
+  /** Finishes every worker's open pack (end of a run). */
+  flush(): Promise<void> {
+    return this.control('flush');
+  }
+
+  /** Drops every worker's open pack and queued segments (cancel). */
+  abort(): Promise<void> {
+    return this.control('abort');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private control(type: 'flush' | 'abort'): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<void>((resolve, reject) => {
+            slot.control = { resolve, reject };
+            this.post(slot, { type });
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  private post(slot: Slot, message: ToWorker): void {
+    slot.worker.postMessage(message);
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    switch (message.type) {
+      case 'claim': {
+        const fresh = message.ids.map((id) => this.options.claim(id));
+        this.post(slot, { type: 'claimed', batch: message.batch, fresh });
+        break;
+      }
+      case 'progress':
+        this.options.onBytes(message.bytes);
+        break;
+      case 'segment-done': {
+        const waiter = this.waiting.get(message.seq);
+        this.waiting.delete(message.seq);
+        slot.inFlight -= 1;
+        const { type: _type, seq: _seq, ...result } = message;
+        waiter?.resolve(result);
+        this.wake();
+        break;
+      }
+      case 'pack':
+        this.options.onPack(message.packId, message.size, message.entries);
+        break;
+      case 'flushed':
+      case 'aborted':
+        slot.control?.resolve();
+        slot.control = null;
+        break;
+      case 'fatal':
+        this.fail(new Error(message.message));
+        break;
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+    for (const slot of this.slots) slot.control?.reject(error);
+    this.wake();
+  }
+}
