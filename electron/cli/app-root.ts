@@ -16,3 +16,6 @@ export function appVersion(): string {
 
 /** The bundled local cloud program, which the app starts but never imports. */
 export const LOCAL_CLOUD_ENTRY = join(APP_ROOT, 'dist', 'localcloud.mjs');
+
+/** The bundled worker threads (backup chunking, restore). */
+export const WORKER_DIR = join(APP_ROOT, 'dist', 'workers');

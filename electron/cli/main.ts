@@ -2,8 +2,10 @@ import { SeedshipError } from '../../shared/api/errors';
 import { appVersion } from './app-root';
 import { UsageError } from './cli-errors';
 import { authCommand, AUTH_HELP } from './commands/auth-command';
+import { backupCommand, BACKUP_HELP } from './commands/backup-command';
 import { cloudCommand, CLOUD_HELP } from './commands/cloud-command';
 import { drivesCommand, DRIVES_HELP } from './commands/drives-command';
+import { restoreCommand, RESTORE_HELP } from './commands/restore-command';
 import { startCommand, START_HELP } from './commands/start-command';
 
 interface Command {
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   start: { summary: 'start the app (Electron, or the headless host where Electron can’t run)', help: START_HELP, run: startCommand },
   drives: { summary: 'list drives and whether each can be prepared', help: DRIVES_HELP, run: drivesCommand },
   auth: { summary: 'sign in to Azure or the local cloud (device code), show who is signed in, sign out', help: AUTH_HELP, run: authCommand },
+  backup: { summary: 'back up folders into a staging folder (encrypted, deduplicated, compressed)', help: BACKUP_HELP, run: backupCommand },
+  restore: { summary: 'restore a snapshot, or chosen files, from a staging folder', help: RESTORE_HELP, run: restoreCommand },
   cloud: { summary: 'run and control the local cloud (rehearsal Azure on 127.0.0.1)', help: CLOUD_HELP, run: cloudCommand },
 };
 

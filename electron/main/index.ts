@@ -56,6 +56,7 @@ void app.whenReady().then(() => {
     version: app.getVersion(),
     watchDrives: true,
     launchLocalCloud: utilityProcessLauncher(join(DIST, 'localcloud.mjs')),
+    workerDir: join(DIST, 'workers'),
     ...(safeStorage.isEncryptionAvailable() ? { keyProvider: new SafeStorageKeyProvider(dataDir) } : {}),
     // Interactive sign-in opens only the active profile's own sign-in page (https) in the system browser.
     openBrowser: async (url) => {

@@ -1,14 +1,20 @@
+import { join } from 'node:path';
 import type { AppInfo, Services } from '../../shared/api/contract';
 import { EventHub } from '../../shared/api/event-hub';
 import { AzureService } from './azure/azure-service';
 import type { LocalCloudLauncher } from './azure/local-cloud';
 import { nodeLocalCloudLauncher } from './azure/node-launcher';
+import { BackupService } from './backup/backup-service';
+import { KeyCache } from './backup/key-cache';
+import { PlanService } from './backup/plan-service';
 import { DrivesService, type DriveScan } from './disks/drives-service';
 import { defaultKeyProvider, SecretBox, type SecretKeyProvider } from './secrets/secret-box';
 import { DriveWatcher } from './disks/drive-watcher';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { AuditLog } from './store/audit-log';
+import { DocumentStore } from './store/document-store';
+import { TaskRegistry } from './tasks/task-registry';
 import { openDatabase, type Db } from './store/database';
 import { createLogger, type Logger } from './system/logger';
 
@@ -28,6 +34,8 @@ export interface AppServicesOptions {
   keyProvider?: SecretKeyProvider;
   /** Electron: opens the system browser for interactive sign-in. */
   openBrowser?: (url: string) => Promise<void>;
+  /** The folder of the built worker threads (dist/workers): backup-worker.mjs, restore-worker.mjs. */
+  workerDir?: string;
 }
 
 /** Everything a transport needs: the service implementations, their events, and a way to stop them. */
@@ -37,6 +45,9 @@ export interface AppServices {
   logger: Logger;
   audit: AuditLog;
   azure: AzureService;
+  plans: PlanService;
+  backups: BackupService;
+  tasks: TaskRegistry;
   /** Stops watchers and the local cloud and closes the database; resolves when the cloud has exited. */
   close(): Promise<void>;
 }
@@ -60,11 +71,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   if (options.watchDrives) watcher.start();
 
+  const box = new SecretBox(options.keyProvider ?? defaultKeyProvider(options.dataDir));
   const launch = options.launchLocalCloud ?? (options.localCloudEntry ? nodeLocalCloudLauncher(options.localCloudEntry) : null);
   const azure = new AzureService({
     dataDir: options.dataDir,
     settings: () => settingsStore.read(),
-    box: new SecretBox(options.keyProvider ?? defaultKeyProvider(options.dataDir)),
+    box,
     logger,
     launchLocalCloud:
       launch ??
@@ -75,6 +87,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     onDeviceCode: (prompt) => events.emit('auth.deviceCode', prompt),
   });
   const publishCloud = async () => events.emit('cloud.changed', await azure.status());
+  const tasks = new TaskRegistry((record) => events.emit('task.changed', record));
+  const documents = new DocumentStore(db);
+  const plans = new PlanService({ documents, box, audit, azure, dataDir: options.dataDir, onChange: (plan) => events.emit('plan.changed', plan) });
+  const workerDir = options.workerDir ?? join(options.dataDir, 'no-workers-in-this-build');
+  const backups = new BackupService({
+    dataDir: options.dataDir,
+    plans,
+    tasks,
+    audit,
+    workers: { backup: join(workerDir, 'backup-worker.mjs'), restore: join(workerDir, 'restore-worker.mjs') },
+    keyCache: new KeyCache(documents, box),
+  });
 
   const services: Services = {
     app: {
@@ -111,6 +135,28 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         return status;
       },
     },
+    plan: {
+      get: async () => plans.get(),
+      save: async (patch) => plans.save(patch),
+      reset: async () => plans.reset(),
+      estimate: ({ sources, exclusions }) => plans.estimate(sources, exclusions),
+      generatePassphrase: async () => ({ passphrase: plans.generatePassphrase() }),
+      setPassphrase: ({ passphrase, confirmation, saveTo }) => plans.setPassphrase(passphrase, confirmation, saveTo),
+      checkStaging: ({ stagingPath }) => plans.checkStaging(stagingPath),
+      checkAzure: async (details) => ({ checks: await plans.checkAzure(details) }),
+      registerProvider: async ({ subscriptionId }) => ({ state: await plans.registerProvider(subscriptionId) }),
+      prepareAzure: (details) => plans.prepareAzure(details),
+    },
+    backup: {
+      start: async () => backups.startFromPlan(),
+      snapshots: ({ stagingPath, passphrase }) => backups.snapshots(stagingPath, passphrase),
+      browse: ({ stagingPath, snapshotId, folder, passphrase }) => backups.browse(stagingPath, snapshotId, folder, passphrase),
+      restore: (request) => backups.restore(request),
+    },
+    tasks: {
+      list: async () => tasks.list(),
+      cancel: async ({ id }) => tasks.cancel(id),
+    },
   };
 
   return {
@@ -119,6 +165,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     logger,
     audit,
     azure,
+    plans,
+    backups,
+    tasks,
     close: async () => {
       watcher.stop();
       await azure.close();

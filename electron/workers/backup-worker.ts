@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { packChunk } from './backup/chunk-compression';
 import { chunkId, sealChunk, type RepositoryKeys } from './backup/chunk-crypto';
@@ -11,6 +13,7 @@ import { isAllZero, readSegmentChunks, type SegmentReadResult } from './backup/s
  */
 const port = parentPort;
 if (!port) throw new Error('backup-worker must run as a worker thread.');
+lowerThreadPriority();
 const init = workerData as WorkerInit;
 const keys: RepositoryKeys = { encryption: Buffer.from(init.encryptionKey), identity: Buffer.from(init.identityKey) };
 const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes);
@@ -154,4 +157,19 @@ function reportPack(pack: FinishedPack): void {
   const entries: PackedChunk[] = pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 }));
   for (const e of pack.entries) rawLengths.delete(e.id);
   send({ type: 'pack', packId: pack.packId, size: pack.size, entries });
+}
+
+/**
+ * On Linux a thread has its own nice value: lowering this worker's lets the UI thread (and the
+ * operator's other programs) win the CPU whenever they want it, so the app stays responsive while
+ * every core works on the backup. Elsewhere, and if refused, the default priority stays.
+ */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not fatal: the backup just competes at normal priority.
+  }
 }

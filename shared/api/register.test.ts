@@ -10,6 +10,11 @@ const settings = { rehearsalDrives: false, stagingPath: null, cloudProfile: 'loc
 const cloudStatus = { profile: 'local' as const, localCloud: 'running' as const, authority: null, armEndpoint: null, account: null, signInMethods: ['device-code' as const], problem: null };
 const emptyList: DriveList = { drives: [], hidden: [], rehearsalDrives: false, stagingPath: null, scannedAt: '2026-01-01T00:00:00Z' };
 
+/** Services these tests never call. */
+const unused = async (): Promise<never> => {
+  throw new Error('not used in this test');
+};
+
 function fakeServices(overrides: Partial<Services> = {}): Services {
   return {
     app: { info: async () => ({ version: '1', transport: 'cli', platform: 'linux-x64', dataDir: '/d' }) },
@@ -21,6 +26,9 @@ function fakeServices(overrides: Partial<Services> = {}): Services {
       cancelSignIn: async () => ({ cancelled: false }),
       signOut: async () => cloudStatus,
     },
+    plan: { get: unused, save: unused, reset: unused, estimate: unused, generatePassphrase: unused, setPassphrase: unused, checkStaging: unused, checkAzure: unused, registerProvider: unused, prepareAzure: unused },
+    backup: { start: unused, snapshots: unused, browse: unused, restore: unused },
+    tasks: { list: unused, cancel: unused },
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { startHeadlessHost } from '../../host/headless-host';
 import { createAppServices } from '../../services/app-services';
 import { resolveDataDir } from '../../services/system/data-dir';
-import { APP_ROOT, appVersion, LOCAL_CLOUD_ENTRY, RENDERER_DIR } from '../app-root';
+import { APP_ROOT, appVersion, LOCAL_CLOUD_ENTRY, RENDERER_DIR, WORKER_DIR } from '../app-root';
 import { UsageError } from '../cli-errors';
 import { findElectronBinary } from '../electron-binary';
 
@@ -50,7 +50,7 @@ function runElectron(binary: string, dataDir: string): Promise<number> {
 }
 
 async function runHeadless(port: number, dataDir: string): Promise<number> {
-  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, localCloudEntry: LOCAL_CLOUD_ENTRY });
+  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, localCloudEntry: LOCAL_CLOUD_ENTRY, workerDir: WORKER_DIR });
   const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch(async (error: unknown) => {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,14 +1,6 @@
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import {
-  InteractionRequiredAuthError,
-  LogLevel,
-  ProtocolMode,
-  PublicClientApplication,
-  type AccountInfo,
-  type AuthenticationResult,
-  type DeviceCodeRequest,
-} from '@azure/msal-node';
+import type { AccountInfo, AuthenticationResult, DeviceCodeRequest, PublicClientApplication } from '@azure/msal-node';
 import { SeedshipError } from '../../../shared/api/errors';
 import { defaultScope, type CloudProfile } from '../../../shared/azure/cloud-profile';
 import type { SecretBox } from '../secrets/secret-box';
@@ -122,7 +114,7 @@ export class AuthService {
       const result = await pca.acquireTokenSilent({ account, scopes: [defaultScope(audience)] });
       return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
     } catch (error) {
-      if (error instanceof InteractionRequiredAuthError) {
+      if ((error as Error).name === 'InteractionRequiredAuthError') {
         throw new SeedshipError('UNAUTHORIZED', 'Your Azure sign-in has expired: sign in again.');
       }
       throw signInError(error);
@@ -147,6 +139,8 @@ export class AuthService {
     const agent = createTrustedAgent(profile);
     const cache = new EncryptedTokenCachePlugin(join(this.dataDir, `token-cache-${profile.name}.bin`), this.box);
     const authorityHost = new URL(profile.authority).host;
+    // Loaded on first use: msal costs ~0.3 s to import, which a backup or restore never needs.
+    const { LogLevel, ProtocolMode, PublicClientApplication } = await import('@azure/msal-node');
     const pca = new PublicClientApplication({
       auth: {
         clientId: profile.clientId,

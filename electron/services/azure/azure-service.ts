@@ -93,9 +93,9 @@ export class AzureService {
     const arm = this.auth.credential(profile.armAudience);
     return {
       profile,
-      importJobs: new ImportJobClient(importExportClient(profile, arm, subscriptionId)),
-      providers: new ProviderClient(resourcesClient(profile, arm, subscriptionId)),
-      storageAccounts: new StorageAccountClient(storageClient(profile, arm, subscriptionId)),
+      importJobs: new ImportJobClient(await importExportClient(profile, arm, subscriptionId)),
+      providers: new ProviderClient(await resourcesClient(profile, arm, subscriptionId)),
+      storageAccounts: new StorageAccountClient(await storageClient(profile, arm, subscriptionId)),
       entraApps: new EntraAppClient(profile, this.auth.credential(profile.graphAudience), arm),
     };
   }

@@ -40,7 +40,11 @@ export class ChunkWorkerPool {
   private capacityWaiters: (() => void)[] = [];
   private failure: Error | null = null;
 
-  constructor(private readonly options: ChunkWorkerPoolOptions) {
+  constructor(private readonly options: ChunkWorkerPoolOptions) {}
+
+  /** Workers start on the first segment: a backup where nothing changed never pays for them. */
+  private spawn(): void {
+    const { options } = this;
     for (let i = 0; i < options.count; i += 1) {
       const worker = new Worker(options.entry, { workerData: options.init });
       const slot: Slot = { worker, inFlight: 0, control: null };
@@ -55,7 +59,7 @@ export class ChunkWorkerPool {
 
   /** Resolves once some worker has room for another segment (the scan's back-pressure). */
   async capacity(): Promise<void> {
-    while (!this.failure && !this.slots.some((s) => s.inFlight < PER_WORKER)) {
+    while (!this.failure && this.slots.length > 0 && !this.slots.some((s) => s.inFlight < PER_WORKER)) {
       await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
     }
     if (this.failure) throw this.failure;
@@ -63,6 +67,7 @@ export class ChunkWorkerPool {
 
   submit(segment: Segment): Promise<SegmentResult> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.slots.length === 0) this.spawn();
     const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     slot.inFlight += 1;
     return new Promise((resolve, reject) => {

@@ -59,8 +59,14 @@ export async function initRepository(stagingPath: string, passphrase: string): P
   return { dir, config, keys };
 }
 
+/** Somewhere to remember unlocked keys so the slow KDF runs once (see key-cache.ts). */
+export interface UnlockedKeyCache {
+  get(config: RepositoryConfig, passphrase: string): RepositoryKeys | null;
+  put(config: RepositoryConfig, passphrase: string, keys: RepositoryKeys): void;
+}
+
 /** Opens a repository: a clear error for a folder that isn't one, and for a wrong passphrase. */
-export async function openRepository(stagingPath: string, passphrase: string): Promise<OpenRepository> {
+export async function openRepository(stagingPath: string, passphrase: string, cache?: UnlockedKeyCache): Promise<OpenRepository> {
   const dir = repositoryDir(stagingPath);
   const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => null);
   if (text === null) throw new SeedshipError('NOT_FOUND', `${stagingPath} holds no Seedship backup (no ${REPOSITORY_FOLDER}/config.json).`, 'stagingPath');
@@ -70,10 +76,13 @@ export async function openRepository(stagingPath: string, passphrase: string): P
   } catch {
     throw new SeedshipError('VALIDATION', `${join(dir, 'config.json')} is damaged or from a newer Seedship.`, 'stagingPath');
   }
+  const cached = cache?.get(config, passphrase);
+  if (cached) return { dir, config, keys: cached };
   const keys = await deriveKeys(passphrase, config.kdf);
   if (!passphraseMatches(keys, config.keyCheck)) {
     throw new SeedshipError('VALIDATION', 'That passphrase does not open this backup. It is the one chosen when the backup was set up; without it nobody can restore.', 'passphrase');
   }
+  cache?.put(config, passphrase, keys);
   return { dir, config, keys };
 }
 

@@ -20,6 +20,8 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
      BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;`,
+  // Whole documents the app keeps as JSON: the backup plan, the sealed passphrase.
+  `CREATE TABLE documents (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 /** Opens (creating if needed) the app's SQLite database in `dataDir` and brings its schema up to date. */
