@@ -59,7 +59,8 @@ export async function* walkSources(sources: readonly WalkSource[], exclusions: C
     try {
       stat = await lstat(source.path, { bigint: true });
     } catch (error) {
-      yield { kind: 'problem', absPath: source.path, reason: readProblem(error) };
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      yield { kind: 'problem', absPath: source.path, reason: missing ? 'it does not exist' : readProblem(error) };
       continue;
     }
     yield { kind: 'entry', absPath: source.path, path: source.name, stat };
