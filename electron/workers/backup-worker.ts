@@ -1,11 +1,11 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { packChunk } from './backup/chunk-compression';
-import { chunkId, sealChunk, type RepositoryKeys } from './backup/chunk-crypto';
+import { packChunkParts } from './backup/chunk-compression';
+import { chunkId, sealChunkParts, type RepositoryKeys } from './backup/chunk-crypto';
 import { PackWriter, type FinishedPack } from './backup/pack-file';
 import type { FromWorker, PackedChunk, Segment, ToWorker, WorkerInit } from './backup/protocol';
-import { isAllZero, readSegmentChunks, type SegmentReadResult } from './backup/segment-chunker';
+import { isAllZero, readSegmentChunks, WindowPool, type SegmentReadResult } from './backup/segment-chunker';
 
 /**
  * A backup chunk worker: reads the segments the coordinator sends, chunks, names, compresses,
@@ -16,12 +16,14 @@ if (!port) throw new Error('backup-worker must run as a worker thread.');
 lowerThreadPriority();
 const init = workerData as WorkerInit;
 const keys: RepositoryKeys = { encryption: Buffer.from(init.encryptionKey), identity: Buffer.from(init.identityKey) };
-const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes);
+const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes, reportPack);
 const rawLengths = new Map<string, number>();
 /** Window per read: big enough that the carried tail (< maxSize) is a small share of it. */
-const WINDOW_BYTES = 4 * init.chunker.maxSize;
+const windows = new WindowPool(init.chunker.maxSize + 2 * 1024 * 1024);
 /** Small files are batched so one claim round trip covers many of them. */
-const BATCH_BYTES = 16 * 1024 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** Segments above this size send progress window by window. */
+const PROGRESS_BYTES = 4 * 1024 * 1024;
 
 const queue: Segment[] = [];
 let claimWaiter: ((fresh: boolean[]) => void) | null = null;
@@ -35,8 +37,8 @@ function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'segment':
-      queue.push(message.segment);
+    case 'segments':
+      queue.push(...message.segments);
       void pump();
       break;
     case 'claimed':
@@ -55,6 +57,12 @@ interface PendingChunk {
   id: string;
   data: Buffer;
 }
+/** Chunks waiting for their claim, and the windows they live in (reused once they are stored). */
+interface Pending {
+  chunks: PendingChunk[];
+  windows: Buffer[];
+  bytes: number;
+}
 interface OpenSegment {
   segment: Segment;
   chunks: string[];
@@ -62,6 +70,8 @@ interface OpenSegment {
   zero: boolean[];
   result: SegmentReadResult;
   error: { code: string; message: string } | null;
+  /** Bytes already sent as progress. */
+  reported: number;
 }
 
 async function pump(): Promise<void> {
@@ -71,8 +81,7 @@ async function pump(): Promise<void> {
     while (queue.length > 0) await processBatch();
     if (pendingControl === 'flush') {
       pendingControl = null;
-      const pack = await writer.flush();
-      if (pack) reportPack(pack);
+      await writer.flush();
       send({ type: 'flushed' });
     } else if (pendingControl === 'abort') {
       pendingControl = null;
@@ -92,28 +101,33 @@ async function pump(): Promise<void> {
  * round trip, stores the fresh ones, then reports the segments that are complete.
  */
 async function processBatch(): Promise<void> {
-  let pending: PendingChunk[] = [];
-  let pendingBytes = 0;
+  let pending: Pending = { chunks: [], windows: [], bytes: 0 };
   const finished: OpenSegment[] = [];
-  while (queue.length > 0 && pendingBytes < BATCH_BYTES && pendingControl !== 'abort') {
+  while (queue.length > 0 && pending.bytes < BATCH_BYTES && pendingControl !== 'abort') {
     const segment = queue.shift() as Segment;
-    const open: OpenSegment = { segment, chunks: [], sizes: [], zero: [], result: { bytesRead: 0, changed: false }, error: null };
+    const open: OpenSegment = { segment, chunks: [], sizes: [], zero: [], result: { bytesRead: 0, changed: false }, error: null, reported: 0 };
     try {
-      for (const window of readSegmentChunks(segment, init.chunker, WINDOW_BYTES, open.result)) {
-        for (const { data } of window) {
+      for (const { window, chunks } of readSegmentChunks(segment, init.chunker, windows, open.result)) {
+        let windowBytes = 0;
+        for (const data of chunks) {
           const id = chunkId(keys, data);
           open.chunks.push(id);
           open.sizes.push(data.length);
           open.zero.push(isAllZero(data));
-          pending.push({ id, data });
-          pendingBytes += data.length;
+          pending.chunks.push({ id, data });
+          windowBytes += data.length;
         }
-        send({ type: 'progress', bytes: window.reduce((n, c) => n + c.data.length, 0) });
-        // A big segment flushes its chunks window by window to keep memory bounded.
-        if (pendingBytes >= BATCH_BYTES) {
+        pending.windows.push(window);
+        pending.bytes += windowBytes;
+        // Big segments report as they go; small files are counted when their batch is done.
+        if (segment.length > PROGRESS_BYTES) {
+          send({ type: 'progress', bytes: windowBytes });
+          open.reported += windowBytes;
+        }
+        // A big segment stores its chunks window by window to keep memory bounded.
+        if (pending.bytes >= BATCH_BYTES) {
           await store(pending);
-          pending = [];
-          pendingBytes = 0;
+          pending = { chunks: [], windows: [], bytes: 0 };
         }
       }
     } catch (error) {
@@ -123,9 +137,11 @@ async function processBatch(): Promise<void> {
     finished.push(open);
   }
   await store(pending);
-  for (const open of finished) {
-    send({
-      type: 'segment-done',
+  const unreported = finished.reduce((n, open) => n + open.result.bytesRead - open.reported, 0);
+  if (unreported > 0) send({ type: 'progress', bytes: unreported });
+  send({
+    type: 'segments-done',
+    results: finished.map((open) => ({
       seq: open.segment.seq,
       chunks: open.error ? [] : open.chunks,
       sizes: open.error ? [] : open.sizes,
@@ -133,24 +149,43 @@ async function processBatch(): Promise<void> {
       bytesRead: open.result.bytesRead,
       changed: open.result.changed,
       error: open.error,
-    });
-  }
+    })),
+  });
 }
 
-async function store(chunks: PendingChunk[]): Promise<void> {
-  if (chunks.length === 0) return;
-  const batch = (batchSeq += 1);
-  const fresh = await new Promise<boolean[]>((resolve) => {
-    claimWaiter = resolve;
-    send({ type: 'claim', batch, ids: chunks.map((c) => c.id) });
-  });
-  for (let i = 0; i < chunks.length; i += 1) {
-    if (!fresh[i]) continue;
-    const { id, data } = chunks[i] as PendingChunk;
-    rawLengths.set(id, data.length);
-    const pack = await writer.add(id, sealChunk(keys, id, packChunk(data)));
-    if (pack) reportPack(pack);
+async function store(pending: Pending): Promise<void> {
+  const { chunks } = pending;
+  if (chunks.length > 0) {
+    const batch = (batchSeq += 1);
+    const fresh = await new Promise<boolean[]>((resolve) => {
+      claimWaiter = resolve;
+      send({ type: 'claim', batch, ids: chunks.map((c) => c.id) });
+    });
+    for (let i = 0; i < chunks.length; i += 1) {
+      if (!fresh[i]) continue;
+      const { id, data } = chunks[i] as PendingChunk;
+      rawLengths.set(id, data.length);
+      await writer.add(id, sealChunkParts(keys, id, packChunkParts(data)));
+    }
   }
+  // Every chunk of these windows is sealed (copied) now: the buffers can be read into again.
+  for (const window of pending.windows) windows.give(window);
+  collectGarbage(pending.bytes);
+}
+
+/**
+ * Each chunk leaves about twice its size in short-lived buffers (compressed and encrypted copies).
+ * V8 frees them only when external memory has grown by tens of MiB, per thread; a young-generation
+ * collection every 32 MiB frees them at once (well under a millisecond each) and keeps the memory
+ * flat. Available when the process runs with --expose-gc (the seedship launcher sets it).
+ */
+let sinceCollection = 0;
+const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
+function collectGarbage(bytes: number): void {
+  sinceCollection += bytes;
+  if (!gc || sinceCollection < 32 * 1024 * 1024) return;
+  sinceCollection = 0;
+  gc({ type: 'minor' });
 }
 
 function reportPack(pack: FinishedPack): void {

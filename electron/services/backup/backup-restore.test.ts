@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, statSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,9 +91,14 @@ describe('backup to staging and restore', () => {
   it('reports a file that keeps changing while it is read, and still finishes', async () => {
     const source = temp('src');
     writeFileSync(join(source, 'steady.txt'), 'steady\n');
-    writeFileSync(join(source, 'growing.log'), 'start\n');
-    const writer = spawn('sh', ['-c', `while :; do echo more >> '${join(source, 'growing.log')}'; done`], { stdio: 'ignore' });
+    // Big enough that reading it takes a while; a writer keeps rewriting its first byte meanwhile.
+    const busy = join(source, 'growing.log');
+    writeFileSync(busy, randomBytes(48 * 1024 * 1024));
+    const before = statSync(busy).mtimeMs;
+    const writer = spawn(process.execPath, ['-e', `const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(busy)}, 'r+'); for (;;) fs.writeSync(fd, 'x', 0);`], { stdio: 'ignore' });
     try {
+      // Start only once the writer is really writing (no fixed sleep).
+      while (statSync(busy).mtimeMs === before) await new Promise((r) => setTimeout(r, 5));
       const staging = temp('staging');
       const repo = await initRepository(staging, PASSPHRASE);
       const catalog = new Catalog(temp('app'), repo.config.id);

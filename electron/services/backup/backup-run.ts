@@ -8,13 +8,13 @@ import { MAX_TASK_WARNINGS, type TaskWarning } from '../../../shared/tasks/task-
 import { packChunk } from '../../workers/backup/chunk-compression';
 import { chunkId, sealChunk } from '../../workers/backup/chunk-crypto';
 import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
-import { SEGMENT_BYTES, type Segment } from '../../workers/backup/protocol';
+import { SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
 import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
 import type { Catalog, FileIdentity } from './catalog';
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
-import { nameSources, readProblem, walkSources, type WalkSource } from './source-walker';
+import { nameSources, readProblem, walkSources } from './source-walker';
 
 export interface BackupProgress {
   filesDone: number;
@@ -38,6 +38,10 @@ export interface BackupRunOptions {
   skip: readonly string[];
   signal: AbortSignal;
   onProgress(progress: BackupProgress): void;
+  /** What the wizard's estimate found, for an ETA from the start; exact totals follow the walk. */
+  expectedTotals?: { files: number; bytes: number } | null;
+  /** Each item that needs the operator's attention, as it is found. */
+  onWarning?(path: string, reason: string): void;
 }
 
 export interface BackupResult {
@@ -53,8 +57,10 @@ export interface BackupResult {
   warningCount: number;
 }
 
+/** Longest stretch of scanning without letting the event loop run. */
+const YIELD_MS = 8;
 /** Rows reach SQLite in transactions of this many: one transaction per file would dominate. */
-const CATALOG_BATCH = 500;
+const CATALOG_BATCH = 100;
 
 /**
  * One backup of the sources into the staging repository. The scan runs here (async I/O), the
@@ -76,15 +82,17 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   const warnings: TaskWarning[] = [];
   let warningCount = 0;
   const warn = (path: string, reason: string) => {
+    options.onWarning?.(path, reason);
     warningCount += 1;
     if (warnings.length < MAX_TASK_WARNINGS) warnings.push({ path, reason });
   };
 
   // Chunks stored by this run, by id: the catalog knows the ones from earlier runs.
   const claimed = new Set<string>();
+  const packRecorder = new PackRecorder(catalog);
   const pool = new ChunkWorkerPool({
     entry: options.workerEntry,
-    count: options.workers ?? Math.max(1, availableParallelism()),
+    count: options.workers ?? defaultWorkerCount(),
     init: { encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES },
     claim: (id) => {
       if (claimed.has(id) || catalog.hasChunk(id)) return false;
@@ -92,7 +100,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
       return true;
     },
     onPack: (packId, size, entries) => {
-      catalog.addPack(packId, size, entries);
+      packRecorder.add(packId, size, entries);
       progress.bytesWritten += size;
     },
     onBytes: (bytes) => {
@@ -106,18 +114,27 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     if (rows.length >= CATALOG_BATCH) catalog.addEntries(snapshotId, rows.splice(0));
   };
   const stats = { files: 0, dirs: 0, bytes: 0, unchangedFiles: 0, excluded: 0 };
-  const counting = countSources(sources, options, signal).then((total) => {
-    progress.filesTotal = total.files;
-    progress.bytesTotal = total.bytes;
-  });
+  // Totals for the ETA: the caller's estimate or the last snapshot's size until the walk, which runs
+  // ahead of the reading, has seen everything (a second walk just to count would cost a full scan).
+  const expected = options.expectedTotals ?? (previous ? { files: previous.files, bytes: previous.bytes } : null);
+  progress.filesTotal = expected?.files ?? null;
+  progress.bytesTotal = expected?.bytes ?? null;
+  const seen = { files: 0, bytes: 0 };
   const ticker = setInterval(report, 250);
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
   const hardLinks = new Map<string, string>();
 
   try {
+    let lastYield = performance.now();
     for await (const item of walkSources(sources, exclusions, options.skip)) {
       if (signal.aborted) break;
+      // The walk is synchronous underneath: give the event loop (the UI, progress events) a turn
+      // every few milliseconds.
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (item.kind === 'excluded') {
         stats.excluded += 1;
         continue;
@@ -139,6 +156,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
           warn(absPath, readProblem(error));
         }
       } else if (stat.isFile()) {
+        seen.files += 1;
+        seen.bytes += Number(stat.size);
         const inode = `${stat.dev}:${stat.ino}`;
         const firstName = stat.nlink > 1n ? hardLinks.get(inode) : undefined;
         if (firstName) {
@@ -186,11 +205,14 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
         warn(absPath, `a ${kind}: recorded, its contents are not backed up`);
       }
     }
+    // The walk is over: the totals are now exact.
+    progress.filesTotal = seen.files;
+    progress.bytesTotal = seen.bytes;
     await Promise.all(inFlight);
     if (signal.aborted) throw new SeedshipError('CANCELLED', 'The backup was cancelled: staging holds only complete packs, and the next backup reuses them.');
     await pool.flush();
+    await packRecorder.drained();
     catalog.addEntries(snapshotId, rows.splice(0));
-    await counting;
     const tree = await writeTree(options, snapshotId, claimed, (size) => {
       progress.bytesWritten += size;
     });
@@ -256,6 +278,46 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   }
 }
 
+/** One chunk worker per core; SEEDSHIP_BACKUP_WORKERS overrides it (tuning, shared machines). */
+function defaultWorkerCount(): number {
+  const override = Number(process.env.SEEDSHIP_BACKUP_WORKERS);
+  return Number.isInteger(override) && override > 0 && override <= 64 ? override : Math.max(1, availableParallelism());
+}
+
+/**
+ * Records finished packs in the catalog a slice at a time, between other work: a pack of small
+ * files lists thousands of chunks, and one transaction for all of them would hold up the event
+ * loop. Deduplication doesn't wait for it (the run's own claims cover its chunks), and the snapshot
+ * is written only after `drained`.
+ */
+class PackRecorder {
+  private readonly queue: { packId: string; size: number; entries: PackedChunk[] }[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly catalog: Catalog) {}
+
+  add(packId: string, size: number, entries: PackedChunk[]): void {
+    this.queue.push({ packId, size, entries });
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async drained(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const pack = this.queue[0] as { packId: string; size: number; entries: PackedChunk[] };
+      this.catalog.addPack(pack.packId, pack.size, pack.entries.splice(0, PACK_ROWS_PER_SLICE));
+      if (pack.entries.length === 0) this.queue.shift();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+const PACK_ROWS_PER_SLICE = 300;
+
 function identityOf(stat: BigIntStats): FileIdentity {
   return { size: Number(stat.size), mtimeNs: stat.mtimeNs.toString(), ctimeNs: stat.ctimeNs.toString(), ino: `${stat.dev}:${stat.ino}` };
 }
@@ -274,23 +336,10 @@ function reusable(catalog: Catalog, previousId: string, path: string, now: FileI
   return found.entry;
 }
 
-/** A first, light pass that only adds up sizes, so progress can show totals and an ETA. */
-async function countSources(sources: readonly WalkSource[], options: BackupRunOptions, signal: AbortSignal): Promise<{ files: number; bytes: number }> {
-  const total = { files: 0, bytes: 0 };
-  for await (const item of walkSources(sources, compileExclusions(options.exclusions), options.skip)) {
-    if (signal.aborted) break;
-    if (item.kind === 'entry' && item.stat.isFile()) {
-      total.files += 1;
-      total.bytes += Number(item.stat.size);
-    }
-  }
-  return total;
-}
-
 /** Writes the snapshot's entries as tree blobs (sealed, compressed, packed) and returns their ids. */
 async function writeTree(options: BackupRunOptions, snapshotId: string, claimed: Set<string>, onWritten: (bytes: number) => void): Promise<string[]> {
   const { repo, catalog } = options;
-  const writer = new PackWriter(repo.dir, repo.keys, PACK_TARGET_BYTES);
+  const writer = new PackWriter(repo.dir, repo.keys, PACK_TARGET_BYTES, (pack) => record(pack));
   const builder = new TreeBlobBuilder();
   const ids: string[] = [];
   const rawLengths = new Map<string, number>();
@@ -301,8 +350,9 @@ async function writeTree(options: BackupRunOptions, snapshotId: string, claimed:
     if (claimed.has(id) || catalog.hasChunk(id)) return;
     claimed.add(id);
     rawLengths.set(id, blob.length);
-    const pack = await writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));
-    if (pack) record(pack);
+    await writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));
+    // Serialising a big tree is CPU work on this thread: let the event loop breathe between blobs.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   const record = (pack: { packId: string; size: number; entries: { id: string; offset: number; length: number }[] }) => {
     catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 })));
@@ -310,7 +360,6 @@ async function writeTree(options: BackupRunOptions, snapshotId: string, claimed:
   };
   for (const entry of catalog.entries(snapshotId)) await store(builder.add(entry));
   await store(builder.finish());
-  const last = await writer.flush();
-  if (last) record(last);
+  await writer.flush();
   return ids;
 }

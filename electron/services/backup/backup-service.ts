@@ -87,7 +87,7 @@ export class BackupService {
   }
 
   /** The whole backup, awaited (the CLI calls this directly; the UI through `start`). */
-  async backUp(request: BackupRequest, task: Pick<TaskHandle, 'signal' | 'update'>): Promise<BackupResult> {
+  async backUp(request: BackupRequest, task: Pick<TaskHandle, 'signal' | 'update' | 'warn'>): Promise<BackupResult> {
     const stagingPath = resolve(request.stagingPath);
     for (const source of request.sources) {
       if (!existsSync(source)) throw new SeedshipError('VALIDATION', `${source} does not exist.`, 'sources');
@@ -107,6 +107,7 @@ export class BackupService {
         workerEntry: this.options.workers.backup,
         skip: this.options.plans.skipped(stagingPath),
         signal: task.signal,
+        onWarning: (path, reason) => task.warn(path, reason),
         onProgress: (p) => task.update({ filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesWritten: p.bytesWritten }, p.currentFile),
       });
       await recordStagedJob(stagingPath, repo.config.id, REPOSITORY_FOLDER, {
@@ -207,7 +208,8 @@ function summarize(result: BackupResult): string[] {
   ];
   if (result.unchangedFiles > 0) lines.push(`${result.unchangedFiles} files were unchanged since the last backup and were not read again.`);
   if (result.excluded > 0) lines.push(`${result.excluded} items were excluded by your rules.`);
-  lines.push(result.warningCount > 0 ? `${result.warningCount} items need attention (listed below).` : 'Every file was backed up.');
+  if (result.warningCount === 1) lines.push('1 item needs attention (listed below).');
+  else lines.push(result.warningCount > 0 ? `${result.warningCount} items need attention (listed below).` : 'Every file was backed up.');
   return lines;
 }
 

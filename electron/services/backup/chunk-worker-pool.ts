@@ -23,11 +23,20 @@ export interface ChunkWorkerPoolOptions {
 interface Slot {
   worker: Worker;
   inFlight: number;
+  queuedBytes: number;
+  /** Segments not yet posted. */
+  outbox: Segment[];
   control: { resolve: () => void; reject: (error: Error) => void } | null;
 }
 
-/** Segments a worker may hold at once: enough to keep it busy between claims, few enough to stay small. */
-const PER_WORKER = 4;
+/**
+ * What a worker may have queued: many small files (so a claim round trip covers a batch of them)
+ * but a bounded amount of data (queued segments are only descriptors; the bound keeps the scan
+ * from running far ahead of the work).
+ */
+const MAX_SEGMENTS = 256;
+const MAX_QUEUED_BYTES = 96 * 1024 * 1024;
+const OUTBOX_BATCH = 32;
 
 /**
  * The chunk workers of one backup run (one per core). Segments go to the least busy worker; each
@@ -36,9 +45,10 @@ const PER_WORKER = 4;
  */
 export class ChunkWorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: SegmentResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly waiting = new Map<number, { resolve: (r: SegmentResult) => void; reject: (e: Error) => void; slot: Slot; length: number }>();
   private capacityWaiters: (() => void)[] = [];
   private failure: Error | null = null;
+  private sendScheduled = false;
 
   constructor(private readonly options: ChunkWorkerPoolOptions) {}
 
@@ -46,8 +56,10 @@ export class ChunkWorkerPool {
   private spawn(): void {
     const { options } = this;
     for (let i = 0; i < options.count; i += 1) {
-      const worker = new Worker(options.entry, { workerData: options.init });
-      const slot: Slot = { worker, inFlight: 0, control: null };
+      // A small young generation: the worker's objects are few and short-lived (its data lives in
+      // buffers outside the heap), and every MiB of semi-space is multiplied by the worker count.
+      const worker = new Worker(options.entry, { workerData: options.init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      const slot: Slot = { worker, inFlight: 0, queuedBytes: 0, outbox: [], control: null };
       worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -59,7 +71,7 @@ export class ChunkWorkerPool {
 
   /** Resolves once some worker has room for another segment (the scan's back-pressure). */
   async capacity(): Promise<void> {
-    while (!this.failure && this.slots.length > 0 && !this.slots.some((s) => s.inFlight < PER_WORKER)) {
+    while (!this.failure && this.slots.length > 0 && !this.slots.some((s) => s.inFlight < MAX_SEGMENTS && s.queuedBytes < MAX_QUEUED_BYTES)) {
       await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
     }
     if (this.failure) throw this.failure;
@@ -68,11 +80,15 @@ export class ChunkWorkerPool {
   submit(segment: Segment): Promise<SegmentResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.slots.length === 0) this.spawn();
-    const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const slot = this.slots.reduce((a, b) => (b.queuedBytes < a.queuedBytes || (b.queuedBytes === a.queuedBytes && b.inFlight < a.inFlight) ? b : a));
     slot.inFlight += 1;
+    slot.queuedBytes += segment.length;
     return new Promise((resolve, reject) => {
-      this.waiting.set(segment.seq, { resolve, reject, slot });
-      this.post(slot, { type: 'segment', segment });
+      this.waiting.set(segment.seq, { resolve, reject, slot, length: segment.length });
+      slot.outbox.push(segment);
+      // Segments go out in batches: one message per small file costs more than reading it.
+      if (slot.outbox.length >= OUTBOX_BATCH) this.send(slot);
+      else this.scheduleSend();
     });
   }
 
@@ -90,7 +106,22 @@ export class ChunkWorkerPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
+  private scheduleSend(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      for (const slot of this.slots) this.send(slot);
+    });
+  }
+
+  private send(slot: Slot): void {
+    if (slot.outbox.length === 0) return;
+    this.post(slot, { type: 'segments', segments: slot.outbox.splice(0) });
+  }
+
   private control(type: 'flush' | 'abort'): Promise<void> {
+    for (const slot of this.slots) this.send(slot);
     if (this.failure) return Promise.reject(this.failure);
     return Promise.all(
       this.slots.map(
@@ -117,12 +148,14 @@ export class ChunkWorkerPool {
       case 'progress':
         this.options.onBytes(message.bytes);
         break;
-      case 'segment-done': {
-        const waiter = this.waiting.get(message.seq);
-        this.waiting.delete(message.seq);
-        slot.inFlight -= 1;
-        const { type: _type, seq: _seq, ...result } = message;
-        waiter?.resolve(result);
+      case 'segments-done': {
+        for (const { seq, ...result } of message.results) {
+          const waiter = this.waiting.get(seq);
+          this.waiting.delete(seq);
+          slot.inFlight -= 1;
+          slot.queuedBytes -= waiter?.length ?? 0;
+          waiter?.resolve(result);
+        }
         this.wake();
         break;
       }

@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { lstat, opendir } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { CompiledExclusions } from '../../../shared/backup/exclusions';
 
@@ -47,8 +48,8 @@ export function readProblem(error: unknown): string {
 }
 
 /**
- * Walks the sources depth first without following symbolic links, streaming each folder (opendir),
- * so memory doesn't grow with folder size. Excluded folders are pruned whole; `skip` holds paths
+ * Walks the sources depth first without following symbolic links; memory holds the names of one
+ * folder at a time, never the whole tree. Excluded folders are pruned whole; `skip` holds paths
  * that must never be backed up (the staging location, the app's own data).
  */
 export async function* walkSources(sources: readonly WalkSource[], exclusions: CompiledExclusions, skip: readonly string[] = []): AsyncGenerator<WalkItem> {
@@ -69,19 +70,18 @@ export async function* walkSources(sources: readonly WalkSource[], exclusions: C
 }
 
 async function* walkFolder(absDir: string, dir: string, exclusions: CompiledExclusions, isSkipped: (abs: string) => boolean): AsyncGenerator<WalkItem> {
-  let handle;
+  let raw: Buffer[];
   try {
-    handle = await opendir(absDir, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+    raw = readdirSync(absDir, { encoding: 'buffer' });
   } catch (error) {
     yield { kind: 'problem', absPath: absDir, reason: readProblem(error) };
     return;
   }
   const folders: { abs: string; path: string }[] = [];
-  for await (const dirent of handle) {
-    const raw = dirent.name as unknown as Buffer;
-    const name = raw.toString('utf8');
+  for (const bytes of raw) {
+    const name = bytes.toString('utf8');
     const abs = join(absDir, name);
-    if (!Buffer.from(name, 'utf8').equals(raw)) {
+    if (!Buffer.from(name, 'utf8').equals(bytes)) {
       // Node's string paths can't name it, so it can't be opened faithfully: say so, skip it.
       yield { kind: 'problem', absPath: abs, reason: 'its name is not valid UTF-8, so it can’t be backed up; rename it' };
       continue;
@@ -95,9 +95,12 @@ async function* walkFolder(absDir: string, dir: string, exclusions: CompiledExcl
       yield { kind: 'excluded', absPath: abs, rule };
       continue;
     }
+    // Synchronous lstat: a cached inode answers in microseconds, while the promise form pays a
+    // thread-pool round trip per file (a third of the scan's cost on trees of small files). The
+    // backup loop yields to the event loop every few milliseconds, so the UI stays responsive.
     let stat: BigIntStats;
     try {
-      stat = await lstat(abs, { bigint: true });
+      stat = lstatSync(abs, { bigint: true });
     } catch (error) {
       yield { kind: 'problem', absPath: abs, reason: readProblem(error) };
       continue;

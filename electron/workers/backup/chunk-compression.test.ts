@@ -17,6 +17,16 @@ describe('chunk compression', () => {
     expect(unpackChunk(packed).equals(noise)).toBe(true);
   });
 
+  it('judges big chunks by samples: random stays raw, text with a random middle still compresses', () => {
+    const noise = randomBytes(1024 * 1024);
+    expect(packChunk(noise)[0]).toBe(0);
+    const mixed = Buffer.concat([Buffer.from('log line ok\n'.repeat(40_000)), randomBytes(64 * 1024), Buffer.from('log line ok\n'.repeat(40_000))]);
+    const packed = packChunk(mixed);
+    expect(packed[0]).toBe(1);
+    expect(packed.length).toBeLessThan(mixed.length / 4);
+    expect(unpackChunk(packed).equals(mixed)).toBe(true);
+  });
+
   it('round-trips empty chunks and refuses unknown storage types', () => {
     expect(unpackChunk(packChunk(Buffer.alloc(0))).length).toBe(0);
     expect(() => unpackChunk(Buffer.from([7, 1, 2]))).toThrow(/Unknown chunk storage type 7/);

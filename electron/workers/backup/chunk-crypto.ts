@@ -45,6 +45,23 @@ export function chunkId(keys: RepositoryKeys, plaintext: Uint8Array): string {
 const VERSION = 1;
 const HEADER = 1 + 12 + 16;
 
+let nonces = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/**
+ * A random 96-bit GCM nonce. They are drawn from the CSPRNG 1024 at a time: the same randomness as
+ * one call each, without a system call per small chunk (30 000 small files cost 0.6 s that way).
+ */
+function freshNonce(): Buffer {
+  if (nonceOffset + 12 > nonces.length) {
+    nonces = randomBytes(12 * 1024);
+    nonceOffset = 0;
+  }
+  const nonce = nonces.subarray(nonceOffset, nonceOffset + 12);
+  nonceOffset += 12;
+  return nonce;
+}
+
 /** The error every failed opening gives: a wrong passphrase and damaged data look the same to GCM. */
 export class ChunkAuthenticationError extends Error {
   constructor(what: string) {
@@ -58,11 +75,22 @@ export class ChunkAuthenticationError extends Error {
  * associated data, so a chunk swapped for another in storage fails to open.
  */
 export function sealChunk(keys: RepositoryKeys, id: string, plaintext: Uint8Array): Buffer {
-  const nonce = randomBytes(12);
+  return Buffer.concat(sealChunkParts(keys, id, [plaintext]));
+}
+
+/**
+ * The same sealed bytes as `sealChunk`, as pieces to write one after another: the plaintext may come
+ * in parts and nothing is copied into one buffer (on big chunks those copies cost as much as the
+ * encryption).
+ */
+export function sealChunkParts(keys: RepositoryKeys, id: string, plaintext: readonly Uint8Array[]): Buffer[] {
+  const nonce = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, nonce);
   cipher.setAAD(Buffer.from(id, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), body]);
+  const body = plaintext.map((part) => cipher.update(part));
+  const last = cipher.final();
+  if (last.length > 0) body.push(last);
+  return [Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]), ...body];
 }
 
 export function openChunk(keys: RepositoryKeys, id: string, sealed: Uint8Array): Buffer {

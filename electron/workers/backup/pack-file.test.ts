@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chunkId, deriveKeys, newKdfParams, openChunk, sealChunk, type RepositoryKeys } from './chunk-crypto';
-import { listPacks, PackWriter, packsDir, readPackBlob, readPackEntries, removeIncompletePacks, verifyPackName } from './pack-file';
+import { listPacks, PackWriter, packsDir, readPackBlob, readPackEntries, removeIncompletePacks, verifyPack } from './pack-file';
 
 let keys: RepositoryKeys;
 const dirs: string[] = [];
@@ -28,19 +28,16 @@ function sealed(size: number) {
 describe('pack files', () => {
   it('bundles chunks, closes packs at the target size, and reads every chunk back', async () => {
     const dir = repo();
-    const writer = new PackWriter(dir, keys, 100_000);
     const chunks = Array.from({ length: 12 }, () => sealed(20_000));
-    const finished = [];
-    for (const c of chunks) {
-      const done = await writer.add(c.id, c.blob);
-      if (done) finished.push(done);
-    }
-    const last = await writer.flush();
-    if (last) finished.push(last);
+    const announced: string[] = [];
+    const writer2 = new PackWriter(dir, keys, 100_000, (p) => announced.push(p.packId));
+    for (const c of chunks) await writer2.add(c.id, c.blob);
+    const finished = await writer2.flush();
     expect(finished.length).toBe(3);
+    expect(announced.sort()).toEqual(finished.map((p) => p.packId).sort());
     expect((await listPacks(dir)).sort()).toEqual(finished.map((p) => p.path).sort());
     for (const pack of finished) {
-      expect(await verifyPackName(pack.path)).toBe(true);
+      expect(await verifyPack(pack.path, keys)).toBeNull();
       const entries = await readPackEntries(pack.path, keys);
       expect(entries).toEqual(pack.entries);
       for (const entry of entries) {
@@ -57,7 +54,8 @@ describe('pack files', () => {
     const text = Buffer.from('CONFIDENTIAL-PAYROLL '.repeat(50));
     const id = chunkId(keys, text);
     await writer.add(id, sealChunk(keys, id, text));
-    const pack = (await writer.flush())!;
+    const [pack] = await writer.flush();
+    if (!pack) throw new Error('no pack');
     const bytes = readFileSync(pack.path);
     expect(bytes.includes(Buffer.from('CONFIDENTIAL'))).toBe(false);
     expect(bytes.includes(Buffer.from(id))).toBe(false);
@@ -68,16 +66,18 @@ describe('pack files', () => {
     const writer = new PackWriter(dir, keys);
     const c = sealed(5000);
     await writer.add(c.id, c.blob);
-    const pack = (await writer.flush())!;
+    const [pack] = await writer.flush();
+    if (!pack) throw new Error('no pack');
     const bytes = readFileSync(pack.path);
     bytes[10] = (bytes[10] as number) ^ 0xff;
     writeFileSync(pack.path, bytes);
-    expect(await verifyPackName(pack.path)).toBe(false);
+    expect(await verifyPack(pack.path, keys)).toMatch(/passphrase is wrong or the data is damaged/);
     const other = await deriveKeys('not the passphrase at all', { ...newKdfParams(), N: 2 ** 10 });
     const clean = repo();
     const w2 = new PackWriter(clean, keys);
     await w2.add(c.id, c.blob);
-    const p2 = (await w2.flush())!;
+    const [p2] = await w2.flush();
+    if (!p2) throw new Error('no pack');
     await expect(readPackEntries(p2.path, other)).rejects.toThrow(/passphrase is wrong or the data is damaged/);
   });
 

@@ -7,7 +7,9 @@ import { openChunk, sealChunk, type RepositoryKeys } from './chunk-crypto';
  * Pack files bundle many sealed chunks so a repository holds thousands of files, not millions
  * (restic's design). Layout: the sealed blobs back to back, then a sealed header listing each blob's
  * id, offset and length, then the header's length (u32 LE). The file is named by the SHA-256 of its
- * bytes, so a damaged or truncated pack is recognised.
+ * sealed header, which lists every blob: hashing the header alone costs nothing, and every blob and
+ * the header carry their own authentication tags, so damage or truncation is still recognised
+ * (`verifyPack`).
  */
 export interface PackEntry {
   id: string;
@@ -25,87 +27,122 @@ export interface FinishedPack {
 /** Packs close at this size: large enough for fast copies, small enough to lose little to a crash. */
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
 const HEADER_ID = 'seedship-pack-header-v1';
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** Packs being fsynced in the background at once; more waits (fsync is the disk's pace, not ours). */
+const MAX_FINISHING = 2;
 const TEMP_PREFIX = '.tmp-';
 
 export function packsDir(repoDir: string): string {
   return join(repoDir, 'packs');
 }
 
+interface OpenPack {
+  file: FileHandle;
+  tempPath: string;
+  entries: PackEntry[];
+  size: number;
+  pending: Uint8Array[];
+  pendingBytes: number;
+}
+
 /**
  * Writes chunks into packs atomically: a pack is written under a temporary name, fsynced, then
  * renamed to its final name (and the folder fsynced), so after a crash a pack is either complete
- * or absent; temporary leftovers are swept by `removeIncompletePacks`.
+ * or absent; temporary leftovers are swept by `removeIncompletePacks`. The fsync and rename of a
+ * full pack run in the background while the next pack fills, so the disk's latency doesn't stall
+ * the CPU work; `flush` waits for all of them.
  */
 export class PackWriter {
-  private file: FileHandle | null = null;
-  private tempPath = '';
-  private hash = createHash('sha256');
-  private entries: PackEntry[] = [];
-  private size = 0;
+  private current: OpenPack | null = null;
+  private finishing: Promise<FinishedPack>[] = [];
+  private finished: FinishedPack[] = [];
 
   constructor(
     private readonly repoDir: string,
     private readonly keys: RepositoryKeys,
     private readonly targetBytes = PACK_TARGET_BYTES,
+    /** Called as each pack becomes complete on disk. */
+    private readonly onFinished: (pack: FinishedPack) => void = () => undefined,
   ) {}
 
-  /** Adds a sealed chunk; returns the pack it completed, if this chunk filled one. */
-  async add(id: string, sealed: Uint8Array): Promise<FinishedPack | null> {
-    if (!this.file) await this.begin();
-    await this.append(sealed);
-    this.entries.push({ id, offset: this.size - sealed.length, length: sealed.length });
-    return this.size >= this.targetBytes ? this.finish() : null;
-  }
-
-  /** Finishes the pack in progress, if any (end of a backup). */
-  async flush(): Promise<FinishedPack | null> {
-    return this.file ? this.finish() : null;
-  }
-
-  /** Drops the pack in progress (cancel): nothing of it becomes visible. */
-  async abort(): Promise<void> {
-    const file = this.file;
-    this.file = null;
-    if (file) {
-      await file.close();
-      await rm(this.tempPath, { force: true });
+  /** Adds a sealed chunk (whole, or in the pieces `sealChunkParts` gives); a pack it fills is finished in the background. */
+  async add(id: string, sealed: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    const pack = this.current ?? (this.current = await this.begin());
+    const parts = sealed instanceof Uint8Array ? [sealed] : sealed;
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    pack.entries.push({ id, offset: pack.size, length });
+    for (const part of parts) await this.append(pack, part);
+    if (pack.size >= this.targetBytes) {
+      this.current = null;
+      this.finishing.push(this.finish(pack));
+      if (this.finishing.length > MAX_FINISHING) await this.finishing.shift();
     }
   }
 
-  private async begin(): Promise<void> {
+  /** Finishes the pack in progress and waits for every pack to be on disk; returns those finished since the last flush. */
+  async flush(): Promise<FinishedPack[]> {
+    const pack = this.current;
+    this.current = null;
+    if (pack) this.finishing.push(this.finish(pack));
+    await Promise.all(this.finishing.splice(0));
+    return this.finished.splice(0);
+  }
+
+  /** Drops the pack in progress (cancel): nothing of it becomes visible. Packs already full still complete. */
+  async abort(): Promise<void> {
+    const pack = this.current;
+    this.current = null;
+    if (pack) {
+      await pack.file.close();
+      await rm(pack.tempPath, { force: true });
+    }
+    await Promise.allSettled(this.finishing.splice(0));
+  }
+
+  private async begin(): Promise<OpenPack> {
     const dir = packsDir(this.repoDir);
     await mkdir(dir, { recursive: true });
-    this.tempPath = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    this.file = await open(this.tempPath, 'wx', 0o600);
-    this.hash = createHash('sha256');
-    this.entries = [];
-    this.size = 0;
+    const tempPath = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    return { file: await open(tempPath, 'wx', 0o600), tempPath, entries: [], size: 0, pending: [], pendingBytes: 0 };
   }
 
-  private async append(data: Uint8Array): Promise<void> {
-    await (this.file as FileHandle).write(data, 0, data.length, this.size);
-    this.hash.update(data);
-    this.size += data.length;
+  /** Small chunks are gathered and written together: one write per chunk costs more than the data. */
+  private async append(pack: OpenPack, data: Uint8Array): Promise<void> {
+    pack.pending.push(data);
+    pack.pendingBytes += data.length;
+    pack.size += data.length;
+    if (pack.pendingBytes >= WRITE_BATCH_BYTES) await writePending(pack);
   }
 
-  private async finish(): Promise<FinishedPack> {
-    const header = sealChunk(this.keys, HEADER_ID, Buffer.from(JSON.stringify({ version: 1, blobs: this.entries })));
+  private async finish(pack: OpenPack): Promise<FinishedPack> {
+    const header = sealChunk(this.keys, HEADER_ID, Buffer.from(JSON.stringify({ version: 1, blobs: pack.entries })));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
-    await this.append(header);
-    await this.append(length);
-    const file = this.file as FileHandle;
-    await file.sync();
-    await file.close();
-    this.file = null;
-    const packId = this.hash.digest('hex');
+    await this.append(pack, header);
+    await this.append(pack, length);
+    await writePending(pack);
+    await pack.file.sync();
+    await pack.file.close();
+    const packId = createHash('sha256').update(header).digest('hex');
     const finalDir = join(packsDir(this.repoDir), packId.slice(0, 2));
     await mkdir(finalDir, { recursive: true });
     const path = join(finalDir, `${packId}.pack`);
-    await rename(this.tempPath, path);
+    await rename(pack.tempPath, path);
     await syncDirectory(finalDir);
-    return { packId, path, size: this.size, entries: this.entries };
+    const done = { packId, path, size: pack.size, entries: pack.entries };
+    this.finished.push(done);
+    this.onFinished(done);
+    return done;
   }
+}
+
+async function writePending(pack: OpenPack): Promise<void> {
+  if (pack.pending.length === 0) return;
+  const parts = pack.pending;
+  const position = pack.size - pack.pendingBytes;
+  pack.pending = [];
+  pack.pendingBytes = 0;
+  await pack.file.writev(parts, position);
 }
 
 async function syncDirectory(dir: string): Promise<void> {
@@ -149,15 +186,38 @@ export async function readPackBlob(path: string, entry: PackEntry): Promise<Buff
   }
 }
 
-/** Whether a pack's bytes still hash to its name (disk prep and restore verify with this). */
-export async function verifyPackName(path: string): Promise<boolean> {
+/**
+ * Whether a pack is intact: its header opens and hashes to the pack's name, and every blob it lists
+ * is present and authenticates. Returns the problem, or null.
+ */
+export async function verifyPack(path: string, keys: RepositoryKeys): Promise<string | null> {
+  let entries: PackEntry[];
+  try {
+    entries = await readPackEntries(path, keys);
+  } catch (error) {
+    return (error as Error).message;
+  }
   const handle = await open(path, 'r');
   try {
-    const hash = createHash('sha256');
-    for await (const piece of handle.createReadStream()) hash.update(piece as Buffer);
-    return `${hash.digest('hex')}.pack` === basename(path);
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(4);
+    await handle.read(tail, 0, 4, size - 4);
+    const header = Buffer.alloc(tail.readUInt32LE(0));
+    await handle.read(header, 0, header.length, size - 4 - header.length);
+    if (`${createHash('sha256').update(header).digest('hex')}.pack` !== basename(path)) return `${basename(path)} does not match its name.`;
+    for (const entry of entries) {
+      const blob = Buffer.alloc(entry.length);
+      const { bytesRead } = await handle.read(blob, 0, entry.length, entry.offset);
+      if (bytesRead !== entry.length) return `${basename(path)} is truncated.`;
+      try {
+        openChunk(keys, entry.id, blob);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }
+    return null;
   } finally {
-    await handle.close().catch(() => undefined);
+    await handle.close();
   }
 }
 

@@ -24,7 +24,7 @@ export interface Segment {
 }
 
 export type ToWorker =
-  | { type: 'segment'; segment: Segment }
+  | { type: 'segments'; segments: Segment[] }
   | { type: 'claimed'; batch: number; fresh: boolean[] }
   | { type: 'flush' }
   | { type: 'abort' };
@@ -36,20 +36,21 @@ export interface PackedChunk {
   rawLength: number;
 }
 
+export interface SegmentDone {
+  seq: number;
+  chunks: string[];
+  /** Chunk lengths, in order; all-zero chunks are flagged so restore can leave holes. */
+  sizes: number[];
+  zero: boolean[];
+  bytesRead: number;
+  changed: boolean;
+  error: { code: string; message: string } | null;
+}
+
 export type FromWorker =
   | { type: 'claim'; batch: number; ids: string[] }
   | { type: 'progress'; bytes: number }
-  | {
-      type: 'segment-done';
-      seq: number;
-      chunks: string[];
-      /** Chunk lengths, in order; all-zero chunks are flagged so restore can leave holes. */
-      sizes: number[];
-      zero: boolean[];
-      bytesRead: number;
-      changed: boolean;
-      error: { code: string; message: string } | null;
-    }
+  | { type: 'segments-done'; results: SegmentDone[] }
   | { type: 'pack'; packId: string; size: number; entries: PackedChunk[] }
   | { type: 'flushed' }
   | { type: 'aborted' }
