@@ -84,6 +84,8 @@ test('the Drives page shows loop devices with their size and classification, liv
   const huge = loop(11 * 1000 ** 4);
 
   await page.goto(host.url);
+  // The backup wizard is the first page; the Drives page is one click away.
+  await page.getByRole('button', { name: 'Drives' }).click();
   await expect(page.getByRole('heading', { name: 'Drives' })).toBeVisible();
   // The system disk is never offered, and the page says so.
   await expect(page.getByRole('group', { name: 'Not offered' })).toContainText('operating system');
@@ -123,6 +125,7 @@ test('the drive holding the staging location is hidden, with the reason', async 
   cleanups.push(mounted.unmount);
 
   await page.goto(host.url);
+  await page.getByRole('button', { name: 'Drives' }).click();
   await showRehearsalDrives(page);
   const row = page.locator(`tr[data-device="${staging.device}"]`);
   // A freshly made file system (only lost+found) is not "with files"; one with a file is.

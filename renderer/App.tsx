@@ -1,9 +1,11 @@
 import { Button, FluentProvider, makeStyles, Text, tokens, webLightTheme } from '@fluentui/react-components';
-import { Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
+import { ArrowCounterclockwise20Regular, CloudArrowUp20Regular, Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { AzurePage } from './pages/AzurePage';
+import { BackupPage } from './pages/BackupPage';
 import { DrivesPage } from './pages/DrivesPage';
+import { RestorePage } from './pages/RestorePage';
 import { SettingsPage } from './pages/SettingsPage';
 import { useNavigationStore, type PageId } from './stores/navigation-store';
 
@@ -30,6 +32,8 @@ const useStyles = makeStyles({
 });
 
 const PAGES: { id: PageId; label: string; icon: ReactElement; render: () => ReactElement }[] = [
+  { id: 'backup', label: 'Backup', icon: <CloudArrowUp20Regular />, render: () => <BackupPage /> },
+  { id: 'restore', label: 'Restore', icon: <ArrowCounterclockwise20Regular />, render: () => <RestorePage /> },
   { id: 'drives', label: 'Drives', icon: <HardDrive20Regular />, render: () => <DrivesPage /> },
   { id: 'azure', label: 'Azure', icon: <Cloud20Regular />, render: () => <AzurePage /> },
   { id: 'settings', label: 'Settings', icon: <Settings20Regular />, render: () => <SettingsPage /> },

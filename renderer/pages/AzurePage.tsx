@@ -1,25 +1,6 @@
 import { useEffect, useState } from 'react';
-import {
-  Badge,
-  Button,
-  Card,
-  CardHeader,
-  Field,
-  Input,
-  Link,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Radio,
-  RadioGroup,
-  Spinner,
-  Text,
-  Title2,
-  Title3,
-  tokens,
-} from '@fluentui/react-components';
-import { Copy20Regular } from '@fluentui/react-icons';
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text, Title2 } from '@fluentui/react-components';
+import { SignInPanel } from '../components/SignInPanel';
 import { useCloudStore } from '../stores/cloud-store';
 import { useSettingsStore } from '../stores/settings-store';
 
@@ -27,7 +8,6 @@ const useStyles = makeStyles({
   title: { margin: 0 },
   page: { display: 'flex', flexDirection: 'column', gap: '16px', maxWidth: '760px' },
   facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '4px 16px' },
-  code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeHero700, letterSpacing: '0.1em' },
   row: { display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap' },
 });
 
@@ -36,7 +16,7 @@ const LOCAL_CLOUD_WORDS = { running: 'running', starting: 'starting…', stopped
 /** Which Azure the app talks to, and who is signed in. */
 export function AzurePage() {
   const styles = useStyles();
-  const { status, prompt, signingIn, error, load, signIn, cancel, signOut } = useCloudStore();
+  const { status, load } = useCloudStore();
   const settings = useSettingsStore();
   const [clientId, setClientId] = useState('');
   const [tenantId, setTenantId] = useState('');
@@ -89,14 +69,6 @@ export function AzurePage() {
           <MessageBarBody>{status.problem}</MessageBarBody>
         </MessageBar>
       )}
-      {error && (
-        <MessageBar intent="error">
-          <MessageBarBody>
-            <MessageBarTitle>Sign-in didn’t work</MessageBarTitle>
-            {error}
-          </MessageBarBody>
-        </MessageBar>
-      )}
       {status && (
         <div className={styles.facts}>
           {status.profile === 'local' && (
@@ -113,43 +85,7 @@ export function AzurePage() {
           <Text>{status.account ? `${status.account.name ?? ''} ${status.account.username}`.trim() : 'Not signed in'}</Text>
         </div>
       )}
-      {prompt && (
-        <Card aria-label="Device code sign-in">
-          <CardHeader header={<Title3 as="h2">Finish signing in</Title3>} />
-          <Text>
-            Open <Link href={prompt.verificationUri} target="_blank" rel="noreferrer">{prompt.verificationUri}</Link> in a browser and enter this code:
-          </Text>
-          <div className={styles.row}>
-            <Text className={styles.code} data-testid="device-code">
-              {prompt.userCode}
-            </Text>
-            <Button icon={<Copy20Regular />} onClick={() => void navigator.clipboard?.writeText(prompt.userCode)}>
-              Copy code
-            </Button>
-          </div>
-          <Text size={200}>The code expires at {new Date(prompt.expiresAt).toLocaleTimeString()}.</Text>
-          <div>
-            <Button onClick={() => void cancel()}>Cancel sign-in</Button>
-          </div>
-        </Card>
-      )}
-      <div className={styles.row}>
-        {status?.account ? (
-          <>
-            <Badge color="success">Signed in</Badge>
-            <Button onClick={() => void signOut()}>Sign out</Button>
-          </>
-        ) : (
-          status &&
-          !status.problem &&
-          status.signInMethods.map((method) => (
-            <Button key={method} appearance={method === status.signInMethods[0] ? 'primary' : 'secondary'} disabled={signingIn} onClick={() => void signIn(method)}>
-              {method === 'interactive' ? 'Sign in with the browser' : 'Sign in with a code'}
-            </Button>
-          ))
-        )}
-        {signingIn && !prompt && <Spinner size="tiny" label="Waiting for Azure…" />}
-      </div>
+      <SignInPanel />
     </section>
   );
 }

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
 
-export type PageId = 'drives' | 'azure' | 'settings';
-const PAGE_IDS: readonly PageId[] = ['drives', 'azure', 'settings'];
+export type PageId = 'backup' | 'restore' | 'drives' | 'azure' | 'settings';
+const PAGE_IDS: readonly PageId[] = ['backup', 'restore', 'drives', 'azure', 'settings'];
 
 /** Which page is showing; kept in the address hash so a reload stays on the same page. */
 export const useNavigationStore = create<{ page: PageId; go: (page: PageId) => void }>((set) => ({
-  page: PAGE_IDS.find((id) => location.hash === `#${id}`) ?? 'drives',
+  page: PAGE_IDS.find((id) => location.hash === `#${id}`) ?? 'backup',
   go: (page) => {
     history.replaceState(null, '', `#${page}`);
     set({ page });
