@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { packChunkParts } from './backup/chunk-compression';
 import { chunkId, sealChunkParts, type RepositoryKeys } from './backup/chunk-crypto';
 import { PackWriter, type FinishedPack } from './backup/pack-file';
-import type { FromWorker, PackedChunk, Segment, ToWorker, WorkerInit } from './backup/protocol';
+import { PROTOCOL_VERSION, type FromWorker, type PackedChunk, type Segment, type ToWorker, type WorkerInit } from './backup/protocol';
 import { isAllZero, readSegmentChunks, WindowPool, type SegmentReadResult } from './backup/segment-chunker';
 
 /**
@@ -15,6 +15,10 @@ const port = parentPort;
 if (!port) throw new Error('backup-worker must run as a worker thread.');
 lowerThreadPriority();
 const init = workerData as WorkerInit;
+if (init.protocol !== PROTOCOL_VERSION) {
+  // A coordinator from another build (an update installed mid-run): fail loudly, never hang.
+  throw new Error(`backup-worker speaks protocol ${PROTOCOL_VERSION}, the coordinator ${String(init.protocol)}: restart Seedship.`);
+}
 const keys: RepositoryKeys = { encryption: Buffer.from(init.encryptionKey), identity: Buffer.from(init.identityKey) };
 const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes, reportPack);
 const rawLengths = new Map<string, number>();

@@ -8,7 +8,7 @@ import { MAX_TASK_WARNINGS, type TaskWarning } from '../../../shared/tasks/task-
 import { packChunk } from '../../workers/backup/chunk-compression';
 import { chunkId, sealChunk } from '../../workers/backup/chunk-crypto';
 import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
-import { SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
+import { PROTOCOL_VERSION, SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
 import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
 import type { Catalog, FileIdentity } from './catalog';
 import { reconcileCatalog } from './catalog-reconcile';
@@ -93,7 +93,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   const pool = new ChunkWorkerPool({
     entry: options.workerEntry,
     count: options.workers ?? defaultWorkerCount(),
-    init: { encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES },
+    init: { protocol: PROTOCOL_VERSION, encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES },
     claim: (id) => {
       if (claimed.has(id) || catalog.hasChunk(id)) return false;
       claimed.add(id);

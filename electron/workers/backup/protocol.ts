@@ -5,7 +5,11 @@ import type { ChunkerParams } from './chunker';
  * cuts it into chunks and names them; before storing any it asks the coordinator which names are
  * new (the claim), so a chunk met by two workers at once is stored once.
  */
+/** Bumped with every change to these messages: a worker from another build refuses to start. */
+export const PROTOCOL_VERSION = 2;
+
 export interface WorkerInit {
+  protocol: number;
   encryptionKey: Uint8Array;
   identityKey: Uint8Array;
   repoDir: string;
