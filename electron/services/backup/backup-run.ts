@@ -10,7 +10,7 @@ import { chunkId, sealChunk } from '../../workers/backup/chunk-crypto';
 import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
 import { PROTOCOL_VERSION, SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
 import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
-import type { Catalog, FileIdentity } from './catalog';
+import { parentOf, type Catalog, type CatalogRow, type FileIdentity, type PreviousEntry } from './catalog';
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
@@ -60,7 +60,7 @@ export interface BackupResult {
 /** Longest stretch of scanning without letting the event loop run. */
 const YIELD_MS = 8;
 /** Rows reach SQLite in transactions of this many: one transaction per file would dominate. */
-const CATALOG_BATCH = 100;
+const CATALOG_BATCH = 250;
 
 /**
  * One backup of the sources into the staging repository. The scan runs here (async I/O), the
@@ -70,7 +70,7 @@ const CATALOG_BATCH = 100;
  */
 export async function runBackup(options: BackupRunOptions): Promise<BackupResult> {
   const { repo, catalog, signal } = options;
-  await reconcileCatalog(catalog, repo.dir, repo.keys);
+  const reconciled = await reconcileCatalog(catalog, repo.dir, repo.keys);
   const previous = catalog.latestSnapshot();
   const snapshotId = randomUUID();
   const sources = nameSources(options.sources);
@@ -108,11 +108,29 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     },
   });
 
-  const rows: { entry: TreeEntry; identity: FileIdentity }[] = [];
-  const record = (entry: TreeEntry, identity: FileIdentity) => {
-    rows.push({ entry, identity });
+  // Entries go to the catalog (for the next backup and for browsing) and, as JSON lines, straight
+  // into the snapshot's tree blobs, so nothing is read back at the end.
+  const tree = new TreeWriter(options, claimed, (size) => {
+    progress.bytesWritten += size;
+  });
+  const rows: CatalogRow[] = [];
+  const recordJson = (path: string, type: string, json: string, identity: FileIdentity) => {
+    rows.push({ path, type, json, identity });
     if (rows.length >= CATALOG_BATCH) catalog.addEntries(snapshotId, rows.splice(0));
+    tree.add(json);
   };
+  const record = (entry: TreeEntry, identity: FileIdentity) => recordJson(entry.path, entry.type, JSON.stringify(entry), identity);
+  // The previous snapshot's rows of the folder being walked (the walk finishes a folder's own
+  // entries before it descends, so one query per folder serves all of them).
+  let folder: { dir: string; rows: Map<string, PreviousEntry> } | null = null;
+  const previousEntry = (path: string): PreviousEntry | undefined => {
+    if (!previous) return undefined;
+    const dir = parentOf(path);
+    if (folder?.dir !== dir) folder = { dir, rows: catalog.folder(previous.id, dir) };
+    return folder.rows.get(path);
+  };
+  // Chunks of the previous snapshot are all still stored unless staging lost packs since.
+  const chunksMayBeMissing = reconciled.forgotten > 0;
   const stats = { files: 0, dirs: 0, bytes: 0, unchangedFiles: 0, excluded: 0 };
   // Totals for the ETA: the caller's estimate or the last snapshot's size until the walk, which runs
   // ahead of the reading, has seen everything (a second walk just to count would cost a full scan).
@@ -166,10 +184,10 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
           progress.filesDone += 1;
           continue;
         }
-        const unchanged = previous ? reusable(catalog, previous.id, path, identity) : null;
+        const unchanged = reusable(previousEntry(path), identity, chunksMayBeMissing ? catalog : null);
         if (unchanged) {
           if (stat.nlink > 1n) hardLinks.set(inode, path);
-          record({ ...unchanged, ...base, type: 'file' }, identity);
+          recordJson(path, 'file', unchanged, identity);
           stats.files += 1;
           stats.unchangedFiles += 1;
           stats.bytes += Number(stat.size);
@@ -213,9 +231,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     await pool.flush();
     await packRecorder.drained();
     catalog.addEntries(snapshotId, rows.splice(0));
-    const tree = await writeTree(options, snapshotId, claimed, (size) => {
-      progress.bytesWritten += size;
-    });
+    const treeIds = await tree.finish();
     await writeSnapshot(repo.dir, repo.keys, {
       version: 1,
       id: snapshotId,
@@ -223,7 +239,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
       hostname: hostname(),
       jobName: options.jobName,
       sources: sources.map((s) => ({ path: s.path, name: s.name })),
-      tree,
+      tree: treeIds,
       stats: { files: stats.files, dirs: stats.dirs, bytes: stats.bytes, bytesWritten: progress.bytesWritten, warnings: warningCount },
     });
     catalog.completeSnapshot(snapshotId, { files: stats.files, bytes: stats.bytes, bytesWritten: progress.bytesWritten });
@@ -232,6 +248,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     return { snapshotId, ...stats, bytesWritten: progress.bytesWritten, warnings, warningCount };
   } catch (error) {
     await pool.abort().catch(() => undefined);
+    await tree.abort().catch(() => undefined);
     for (const job of inFlight) job.catch(() => undefined);
     catalog.removeUnfinishedSnapshots();
     throw error;
@@ -326,40 +343,69 @@ function baseEntry(path: string, stat: BigIntStats): Omit<TreeEntry, 'type' | 's
   return { path, mode: Number(stat.mode & 0o7777n), uid: Number(stat.uid), gid: Number(stat.gid), mtimeNs: stat.mtimeNs.toString(), atimeNs: stat.atimeNs.toString() };
 }
 
-/** The previous snapshot's entry when the file is unchanged (same size, times and inode) and all its chunks are still stored. */
-function reusable(catalog: Catalog, previousId: string, path: string, now: FileIdentity): TreeEntry | null {
-  const found = catalog.previous(previousId, path);
-  if (!found || found.entry.type !== 'file') return null;
+/**
+ * The previous snapshot's entry (its JSON) when the file is unchanged: same size, times and inode
+ * (ctime also covers mode and owner changes). `catalog` is given when staging lost packs since, to
+ * check that every chunk is still stored.
+ */
+function reusable(found: PreviousEntry | undefined, now: FileIdentity, catalog: Catalog | null): string | null {
+  if (!found || found.type !== 'file') return null;
   const then = found.identity;
   if (then.size !== now.size || then.mtimeNs !== now.mtimeNs || then.ctimeNs !== now.ctimeNs || then.ino !== now.ino) return null;
-  if (!(found.entry.chunks ?? []).every((id) => catalog.hasChunk(id))) return null;
-  return found.entry;
+  if (catalog && !((JSON.parse(found.json) as TreeEntry).chunks ?? []).every((id) => catalog.hasChunk(id))) return null;
+  return found.json;
 }
 
-/** Writes the snapshot's entries as tree blobs (sealed, compressed, packed) and returns their ids. */
-async function writeTree(options: BackupRunOptions, snapshotId: string, claimed: Set<string>, onWritten: (bytes: number) => void): Promise<string[]> {
-  const { repo, catalog } = options;
-  const writer = new PackWriter(repo.dir, repo.keys, PACK_TARGET_BYTES, (pack) => record(pack));
-  const builder = new TreeBlobBuilder();
-  const ids: string[] = [];
-  const rawLengths = new Map<string, number>();
-  const store = async (blob: Buffer | null) => {
-    if (!blob) return;
+/**
+ * Writes the snapshot's entries as tree blobs (JSON lines, compressed, sealed, packed) as they come,
+ * one blob at a time between other work, and gives their ids at the end.
+ */
+class TreeWriter {
+  private readonly builder = new TreeBlobBuilder();
+  private readonly writer: PackWriter;
+  private readonly ids: string[] = [];
+  private readonly rawLengths = new Map<string, number>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: BackupRunOptions,
+    private readonly claimed: Set<string>,
+    private readonly onWritten: (bytes: number) => void,
+  ) {
+    this.writer = new PackWriter(options.repo.dir, options.repo.keys, PACK_TARGET_BYTES, (pack) => {
+      options.catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: this.rawLengths.get(e.id) ?? 0 })));
+      onWritten(pack.size);
+    });
+  }
+
+  add(line: string): void {
+    const blob = this.builder.addLine(line);
+    if (blob) this.chain = this.chain.then(() => this.store(blob));
+  }
+
+  async finish(): Promise<string[]> {
+    const last = this.builder.finish();
+    if (last) this.chain = this.chain.then(() => this.store(last));
+    await this.chain;
+    await this.writer.flush();
+    return this.ids;
+  }
+
+  /** Cancel: the tree blob pack in progress is dropped. */
+  async abort(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    await this.writer.abort();
+  }
+
+  private async store(blob: Buffer): Promise<void> {
+    const { repo, catalog } = this.options;
     const id = chunkId(repo.keys, blob);
-    ids.push(id);
-    if (claimed.has(id) || catalog.hasChunk(id)) return;
-    claimed.add(id);
-    rawLengths.set(id, blob.length);
-    await writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));
-    // Serialising a big tree is CPU work on this thread: let the event loop breathe between blobs.
+    this.ids.push(id);
+    if (this.claimed.has(id) || catalog.hasChunk(id)) return;
+    this.claimed.add(id);
+    this.rawLengths.set(id, blob.length);
+    await this.writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));
+    // Sealing a blob is CPU work on this thread: let the event loop breathe between blobs.
     await new Promise((resolve) => setImmediate(resolve));
-  };
-  const record = (pack: { packId: string; size: number; entries: { id: string; offset: number; length: number }[] }) => {
-    catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 })));
-    onWritten(pack.size);
-  };
-  for (const entry of catalog.entries(snapshotId)) await store(builder.add(entry));
-  await store(builder.finish());
-  await writer.flush();
-  return ids;
+  }
 }

@@ -38,6 +38,24 @@ const MIGRATIONS: readonly string[] = [
      entry TEXT NOT NULL,
      PRIMARY KEY (snapshot_id, path)
    ) WITHOUT ROWID;`,
+  // File rows are a few hundred bytes (the entry's JSON): in a WITHOUT ROWID table every insert
+  // splits pages of whole rows (86 µs a file). A rowid table with a narrow index costs a tenth.
+  `DROP TABLE files;
+   CREATE TABLE files (
+     rowid INTEGER PRIMARY KEY,
+     snapshot_id TEXT NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     dir TEXT NOT NULL,
+     type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     mtime_ns TEXT NOT NULL,
+     ctime_ns TEXT NOT NULL,
+     ino TEXT NOT NULL,
+     entry TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX files_by_path ON files(snapshot_id, path);
+   -- A backup compares a folder at a time with the previous snapshot: one query per folder.
+   CREATE INDEX files_by_dir ON files(snapshot_id, dir);`,
 ];
 
 export interface SnapshotRow {
@@ -49,6 +67,27 @@ export interface SnapshotRow {
   files: number;
   bytes: number;
   bytesWritten: number;
+}
+
+/** One entry as the catalog stores it: the tree entry's JSON, and what identifies the file's version. */
+export interface CatalogRow {
+  path: string;
+  type: string;
+  json: string;
+  identity: FileIdentity;
+}
+
+export interface PreviousEntry {
+  type: string;
+  identity: FileIdentity;
+  /** The entry's JSON, reused as it is when the file is unchanged. */
+  json: string;
+}
+
+/** The folder part of a snapshot path ('' for a top-level name). */
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /** What the catalog remembers of a file to decide, next time, whether it changed. */
@@ -81,9 +120,9 @@ export class Catalog {
     migrate(this.db);
     this.hasChunkStmt = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.insertFileStmt = this.db.prepare(
-      'INSERT OR REPLACE INTO files (snapshot_id, path, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO files (snapshot_id, path, dir, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.previousStmt = this.db.prepare('SELECT size, mtime_ns, ctime_ns, ino, entry FROM files WHERE snapshot_id = ? AND path = ?');
+    this.previousStmt = this.db.prepare('SELECT path, type, size, mtime_ns, ctime_ns, ino, entry FROM files WHERE snapshot_id = ? AND dir = ?');
   }
 
   hasChunk(id: string): boolean {
@@ -119,20 +158,20 @@ export class Catalog {
     this.db.prepare("INSERT INTO snapshots (id, created_at, status, sources, job_name) VALUES (?, ?, 'running', ?, ?)").run(id, new Date().toISOString(), JSON.stringify(sources), jobName);
   }
 
-  /** Records entries in one transaction (callers batch them: one transaction per file is slow). */
-  addEntries(snapshotId: string, rows: readonly { entry: TreeEntry; identity: FileIdentity }[]): void {
+  /** Records entries (their JSON already made) in one transaction: one transaction per file is slow. */
+  addEntries(snapshotId: string, rows: readonly CatalogRow[]): void {
     this.db.transaction(() => {
-      for (const { entry, identity } of rows) {
-        this.insertFileStmt.run(snapshotId, entry.path, entry.type, identity.size, identity.mtimeNs, identity.ctimeNs, identity.ino, JSON.stringify(entry));
+      for (const row of rows) {
+        const { identity } = row;
+        this.insertFileStmt.run(snapshotId, row.path, parentOf(row.path), row.type, identity.size, identity.mtimeNs, identity.ctimeNs, identity.ino, row.json);
       }
     })();
   }
 
-  /** The entry of `path` in `snapshotId`, with what it looked like then. */
-  previous(snapshotId: string, path: string): { identity: FileIdentity; entry: TreeEntry } | null {
-    const row = this.previousStmt.get(snapshotId, path) as { size: number; mtime_ns: string; ctime_ns: string; ino: string; entry: string } | undefined;
-    if (!row) return null;
-    return { identity: { size: row.size, mtimeNs: row.mtime_ns, ctimeNs: row.ctime_ns, ino: row.ino }, entry: JSON.parse(row.entry) as TreeEntry };
+  /** What the snapshot held directly inside `dir`, by name: a backup asks once per folder. */
+  folder(snapshotId: string, dir: string): Map<string, PreviousEntry> {
+    const rows = this.previousStmt.all(snapshotId, dir) as { path: string; type: string; size: number; mtime_ns: string; ctime_ns: string; ino: string; entry: string }[];
+    return new Map(rows.map((r) => [r.path, { type: r.type, identity: { size: r.size, mtimeNs: r.mtime_ns, ctimeNs: r.ctime_ns, ino: r.ino }, json: r.entry }]));
   }
 
   /** The entries of a snapshot in path order, a page at a time (memory stays flat for huge trees). */

@@ -97,9 +97,8 @@ export class TreeBlobBuilder {
 
   constructor(private readonly blobBytes = 1024 * 1024) {}
 
-  /** Adds an entry; returns a full blob's bytes when this entry filled one. */
-  add(entry: TreeEntry): Buffer | null {
-    const line = JSON.stringify(entry);
+  /** Adds an entry's JSON (one line); returns a full blob's bytes when this entry filled one. */
+  addLine(line: string): Buffer | null {
     this.lines.push(line);
     this.bytes += line.length + 1;
     return this.bytes >= this.blobBytes ? this.take() : null;
