@@ -21,7 +21,8 @@ export function formatDuration(seconds: number): string {
 
 /** Prints progress in place on a terminal, or a line every few seconds into a log or pipe. */
 export function progressPrinter(stream: NodeJS.WriteStream): { update(c: TaskCounters, file: string | null): void; done(): void } {
-  let last = 0;
+  // Logs get their first line after a few seconds: a quick run prints no progress at all.
+  let last = stream.isTTY ? 0 : Date.now();
   let shown = false;
   return {
     update(c, file) {

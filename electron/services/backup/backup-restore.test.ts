@@ -144,3 +144,24 @@ function readAll(dir: string): Buffer {
   visit(dir);
   return Buffer.concat(parts);
 }
+
+describe('staging is the truth', () => {
+  it('a pack deleted from staging is noticed: the next backup stores its chunks again and restores', async () => {
+    const source = join(temp('src'), 'reports');
+    makeOddTree(source);
+    const staging = temp('staging');
+    const repo = await initRepository(staging, PASSPHRASE);
+    const catalog = new Catalog(temp('app'), repo.config.id);
+    await runBackup(backupOptions(repo, catalog, [source]));
+    const packs = await listPacks(repo.dir);
+    // The biggest pack holds file data (the small ones hold trees).
+    const victim = packs.map((p) => ({ p, size: statSync(p).size })).sort((a, b) => b.size - a.size)[0]!.p;
+    rmSync(victim);
+    const again = await runBackup(backupOptions(repo, catalog, [source]));
+    expect(again.bytesWritten).toBeGreaterThan(statSync(join(source, 'random.bin')).size / 2);
+    const to = temp('restore');
+    await restoreAll(repo, to, { snapshotId: again.snapshotId });
+    expect(describeTree(join(to, 'reports'))).toEqual(describeTree(source));
+    catalog.close();
+  }, 120_000);
+});
