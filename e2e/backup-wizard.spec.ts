@@ -288,7 +288,6 @@ test('an operator walks the backup wizard to Back Up Now; the CLI and the Restor
   await expect(page.getByTestId('task-summary')).toBeVisible();
   await expect(page.getByTestId('task-files')).toHaveText(/^(\d+) of \1$/);
   // The named pipe is recorded, not backed up: a warning with its path and the reason.
-  // (Soft: the restores below still run and report their own results when this fails.)
   const warnings = page.getByRole('list', { name: 'Warnings' });
   await expect(warnings).toContainText(fifo);
   await expect(warnings).toContainText('named pipe');

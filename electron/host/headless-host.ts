@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import { registerServices } from '../../shared/api/register';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-policy';
 import type { AppServices } from '../services/app-services';
@@ -81,6 +80,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     await serveStatic(options.rendererDir, url.pathname, res);
   }
 
+  // Loaded here, not at the top: the CLI's other commands never pay for it.
+  const { WebSocketServer } = await import('ws');
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const transport = new WebSocketTransport(sockets);
   const stopEvents = registerServices(transport, app.services, app.events, {

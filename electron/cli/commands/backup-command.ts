@@ -119,7 +119,8 @@ export async function backupCommand(argv: string[]): Promise<number> {
     if (values['stats-json']) {
       const stats = {
         seconds,
-        bytesRead: result.bytes,
+        bytesBackedUp: result.bytes,
+        bytesRead: result.bytesRead,
         bytesWritten: result.bytesWritten,
         files: result.files,
         unchangedFiles: result.unchangedFiles,

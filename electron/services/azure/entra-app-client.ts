@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import {
-  bearerTokenAuthenticationPolicy,
-  createHttpHeaders,
-  createPipelineFromOptions,
-  createPipelineRequest,
-  createDefaultHttpClient,
-  type HttpMethods,
-  type Pipeline,
-} from '@azure/core-rest-pipeline';
+import type * as RestPipeline from '@azure/core-rest-pipeline';
+import type { HttpClient, HttpMethods, Pipeline } from '@azure/core-rest-pipeline';
 import { defaultScope, type CloudProfile } from '../../../shared/azure/cloud-profile';
 import { azureError } from './azure-errors';
 import { extraCaPem } from './trusted-agent';
@@ -30,18 +23,28 @@ export interface EntraApplication {
  * role assignment limited to the one storage account.
  */
 export class EntraAppClient {
-  private readonly graph: Pipeline;
-  private readonly arm: Pipeline;
-  private readonly http = createDefaultHttpClient();
+  private clients: Promise<{ graph: Pipeline; arm: Pipeline; http: HttpClient; rest: typeof RestPipeline }> | null = null;
 
-  constructor(private readonly profile: CloudProfile, graphCredential: TokenCredential, armCredential: TokenCredential) {
-    this.graph = pipelineFor(profile, graphCredential, profile.graphAudience);
-    this.arm = pipelineFor(profile, armCredential, profile.armAudience);
+  constructor(
+    private readonly profile: CloudProfile,
+    private readonly graphCredential: TokenCredential,
+    private readonly armCredential: TokenCredential,
+  ) {}
+
+  /** The pipelines, built on first use: the REST library costs ~0.1 s to load, which a backup never needs. */
+  private pipelines() {
+    this.clients ??= import('@azure/core-rest-pipeline').then((rest) => ({
+      rest,
+      graph: pipelineFor(rest, this.profile, this.graphCredential, this.profile.graphAudience),
+      arm: pipelineFor(rest, this.profile, this.armCredential, this.profile.armAudience),
+      http: rest.createDefaultHttpClient(),
+    }));
+    return this.clients;
   }
 
   async createApplication(displayName: string): Promise<EntraApplication> {
-    const app = await this.send<{ id: string; appId: string; displayName: string }>(this.graph, 'POST', `${this.profile.graphEndpoint}/v1.0/applications`, { displayName, signInAudience: 'AzureADMyOrg' }, `creating the Entra application ${displayName}`);
-    const sp = await this.send<{ id: string }>(this.graph, 'POST', `${this.profile.graphEndpoint}/v1.0/servicePrincipals`, { appId: app.appId }, `creating the service principal of ${displayName}`);
+    const app = await this.send<{ id: string; appId: string; displayName: string }>('graph', 'POST', `${this.profile.graphEndpoint}/v1.0/applications`, { displayName, signInAudience: 'AzureADMyOrg' }, `creating the Entra application ${displayName}`);
+    const sp = await this.send<{ id: string }>('graph', 'POST', `${this.profile.graphEndpoint}/v1.0/servicePrincipals`, { appId: app.appId }, `creating the service principal of ${displayName}`);
     return { objectId: app.id, appId: app.appId, displayName: app.displayName, servicePrincipalId: sp.id };
   }
 
@@ -51,7 +54,7 @@ export class EntraAppClient {
     if (!subscriptionId) throw azureError({ statusCode: 400, message: `"${storageAccountId}" is not a storage account id` }, 'granting blob access');
     const assignmentId = randomUUID();
     const url = `${this.profile.armEndpoint}${storageAccountId}/providers/Microsoft.Authorization/roleAssignments/${assignmentId}?api-version=${ROLE_ASSIGNMENTS_API}`;
-    await this.send(this.arm, 'PUT', url, {
+    await this.send('arm', 'PUT', url, {
       properties: {
         roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
         principalId,
@@ -61,11 +64,12 @@ export class EntraAppClient {
     return assignmentId;
   }
 
-  private async send<T>(pipeline: Pipeline, method: HttpMethods, url: string, body: unknown, doing: string): Promise<T> {
-    const request = createPipelineRequest({ url, method, headers: createHttpHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+  private async send<T>(which: 'graph' | 'arm', method: HttpMethods, url: string, body: unknown, doing: string): Promise<T> {
+    const { rest, http, ...pipelines } = await this.pipelines();
+    const request = rest.createPipelineRequest({ url, method, headers: rest.createHttpHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
     let response;
     try {
-      response = await pipeline.sendRequest(this.http, request);
+      response = await pipelines[which].sendRequest(http, request);
     } catch (error) {
       throw azureError(error, doing);
     }
@@ -75,9 +79,9 @@ export class EntraAppClient {
   }
 }
 
-function pipelineFor(profile: CloudProfile, credential: TokenCredential, audience: string): Pipeline {
+function pipelineFor(rest: typeof RestPipeline, profile: CloudProfile, credential: TokenCredential, audience: string): Pipeline {
   const ca = extraCaPem(profile);
-  const pipeline = createPipelineFromOptions({ ...(ca ? { tlsOptions: { ca } } : {}), userAgentOptions: { userAgentPrefix: 'Seedship' } });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: defaultScope(audience) }));
+  const pipeline = rest.createPipelineFromOptions({ ...(ca ? { tlsOptions: { ca } } : {}), userAgentOptions: { userAgentPrefix: 'Seedship' } });
+  pipeline.addPolicy(rest.bearerTokenAuthenticationPolicy({ credential, scopes: defaultScope(audience) }));
   return pipeline;
 }

@@ -48,7 +48,10 @@ export interface BackupResult {
   snapshotId: string;
   files: number;
   dirs: number;
+  /** Bytes of the files in the snapshot. */
   bytes: number;
+  /** Bytes actually read (unchanged files are not). */
+  bytesRead: number;
   bytesWritten: number;
   /** Files taken from the previous snapshot without reading them (unchanged size, times, inode). */
   unchangedFiles: number;
@@ -87,6 +90,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     if (warnings.length < MAX_TASK_WARNINGS) warnings.push({ path, reason });
   };
 
+  let bytesRead = 0;
   // Chunks stored by this run, by id: the catalog knows the ones from earlier runs.
   const claimed = new Set<string>();
   const packRecorder = new PackRecorder(catalog);
@@ -105,6 +109,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     },
     onBytes: (bytes) => {
       progress.bytesDone += bytes;
+      bytesRead += bytes;
     },
   });
 
@@ -114,8 +119,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     progress.bytesWritten += size;
   });
   const rows: CatalogRow[] = [];
-  const recordJson = (path: string, type: string, json: string, identity: FileIdentity) => {
-    rows.push({ path, type, json, identity });
+  const recordJson = (path: string, type: string, json: string, identity: FileIdentity, copyOf?: number) => {
+    rows.push(copyOf === undefined ? { path, type, json, identity } : { path, type, json, identity, copyOf });
     if (rows.length >= CATALOG_BATCH) catalog.addEntries(snapshotId, rows.splice(0));
     tree.add(json);
   };
@@ -184,10 +189,11 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
           progress.filesDone += 1;
           continue;
         }
-        const unchanged = reusable(previousEntry(path), identity, chunksMayBeMissing ? catalog : null);
-        if (unchanged) {
+        const before = previousEntry(path);
+        const unchanged = reusable(before, identity, chunksMayBeMissing ? catalog : null);
+        if (unchanged && before) {
           if (stat.nlink > 1n) hardLinks.set(inode, path);
-          recordJson(path, 'file', unchanged, identity);
+          recordJson(path, 'file', unchanged, identity, before.rowid);
           stats.files += 1;
           stats.unchangedFiles += 1;
           stats.bytes += Number(stat.size);
@@ -245,7 +251,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     catalog.completeSnapshot(snapshotId, { files: stats.files, bytes: stats.bytes, bytesWritten: progress.bytesWritten });
     progress.currentFile = null;
     report();
-    return { snapshotId, ...stats, bytesWritten: progress.bytesWritten, warnings, warningCount };
+    return { snapshotId, ...stats, bytesRead, bytesWritten: progress.bytesWritten, warnings, warningCount };
   } catch (error) {
     await pool.abort().catch(() => undefined);
     await tree.abort().catch(() => undefined);

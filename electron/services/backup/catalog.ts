@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PackedChunk } from '../../workers/backup/protocol';
-import type { TreeEntry } from '../../workers/backup/snapshot-format';
 
 type Db = Database.Database;
 
@@ -53,8 +52,8 @@ const MIGRATIONS: readonly string[] = [
      ino TEXT NOT NULL,
      entry TEXT NOT NULL
    );
-   CREATE UNIQUE INDEX files_by_path ON files(snapshot_id, path);
-   -- A backup compares a folder at a time with the previous snapshot: one query per folder.
+   -- A backup compares a folder at a time with the previous snapshot: one query per folder. (The
+   -- only index: each one costs every insert.)
    CREATE INDEX files_by_dir ON files(snapshot_id, dir);`,
 ];
 
@@ -75,9 +74,12 @@ export interface CatalogRow {
   type: string;
   json: string;
   identity: FileIdentity;
+  /** The previous snapshot's row to copy, for an unchanged file. */
+  copyOf?: number;
 }
 
 export interface PreviousEntry {
+  rowid: number;
   type: string;
   identity: FileIdentity;
   /** The entry's JSON, reused as it is when the file is unchanged. */
@@ -109,6 +111,7 @@ export class Catalog {
   private readonly hasChunkStmt;
   private readonly insertFileStmt;
   private readonly previousStmt;
+  private readonly copyFileStmt;
 
   constructor(dataDir: string, repositoryId: string) {
     const dir = join(dataDir, 'catalogs');
@@ -120,9 +123,12 @@ export class Catalog {
     migrate(this.db);
     this.hasChunkStmt = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.insertFileStmt = this.db.prepare(
-      'INSERT OR REPLACE INTO files (snapshot_id, path, dir, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO files (snapshot_id, path, dir, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.previousStmt = this.db.prepare('SELECT path, type, size, mtime_ns, ctime_ns, ino, entry FROM files WHERE snapshot_id = ? AND dir = ?');
+    this.previousStmt = this.db.prepare('SELECT rowid, path, type, size, mtime_ns, ctime_ns, ino, entry FROM files WHERE snapshot_id = ? AND dir = ?');
+    this.copyFileStmt = this.db.prepare(
+      'INSERT INTO files (snapshot_id, path, dir, type, size, mtime_ns, ctime_ns, ino, entry) SELECT ?, path, dir, type, size, mtime_ns, ctime_ns, ino, entry FROM files WHERE rowid IN (SELECT value FROM json_each(?))',
+    );
   }
 
   hasChunk(id: string): boolean {
@@ -160,8 +166,13 @@ export class Catalog {
 
   /** Records entries (their JSON already made) in one transaction: one transaction per file is slow. */
   addEntries(snapshotId: string, rows: readonly CatalogRow[]): void {
+    // Unchanged files' rows are copied inside SQLite, all in one statement: no JSON crosses into
+    // JavaScript, and a no-change backup of many small files is a handful of statements.
+    const copies = rows.filter((row) => row.copyOf !== undefined).map((row) => row.copyOf);
     this.db.transaction(() => {
+      if (copies.length > 0) this.copyFileStmt.run(snapshotId, JSON.stringify(copies));
       for (const row of rows) {
+        if (row.copyOf !== undefined) continue;
         const { identity } = row;
         this.insertFileStmt.run(snapshotId, row.path, parentOf(row.path), row.type, identity.size, identity.mtimeNs, identity.ctimeNs, identity.ino, row.json);
       }
@@ -170,20 +181,8 @@ export class Catalog {
 
   /** What the snapshot held directly inside `dir`, by name: a backup asks once per folder. */
   folder(snapshotId: string, dir: string): Map<string, PreviousEntry> {
-    const rows = this.previousStmt.all(snapshotId, dir) as { path: string; type: string; size: number; mtime_ns: string; ctime_ns: string; ino: string; entry: string }[];
-    return new Map(rows.map((r) => [r.path, { type: r.type, identity: { size: r.size, mtimeNs: r.mtime_ns, ctimeNs: r.ctime_ns, ino: r.ino }, json: r.entry }]));
-  }
-
-  /** The entries of a snapshot in path order, a page at a time (memory stays flat for huge trees). */
-  *entries(snapshotId: string, pageSize = 2000): Generator<TreeEntry> {
-    let after = '';
-    const page = this.db.prepare('SELECT path, entry FROM files WHERE snapshot_id = ? AND path > ? ORDER BY path LIMIT ?');
-    for (;;) {
-      const rows = page.all(snapshotId, after, pageSize) as { path: string; entry: string }[];
-      for (const row of rows) yield JSON.parse(row.entry) as TreeEntry;
-      if (rows.length < pageSize) return;
-      after = (rows[rows.length - 1] as { path: string }).path;
-    }
+    const rows = this.previousStmt.all(snapshotId, dir) as { rowid: number; path: string; type: string; size: number; mtime_ns: string; ctime_ns: string; ino: string; entry: string }[];
+    return new Map(rows.map((r) => [r.path, { rowid: r.rowid, type: r.type, identity: { size: r.size, mtimeNs: r.mtime_ns, ctimeNs: r.ctime_ns, ino: r.ino }, json: r.entry }]));
   }
 
   completeSnapshot(id: string, stats: { files: number; bytes: number; bytesWritten: number }): void {
@@ -193,15 +192,6 @@ export class Catalog {
   latestSnapshot(): SnapshotRow | null {
     const row = this.db.prepare("SELECT * FROM snapshots WHERE status = 'complete' ORDER BY created_at DESC LIMIT 1").get() as RawSnapshot | undefined;
     return row ? toSnapshot(row) : null;
-  }
-
-  snapshots(): SnapshotRow[] {
-    return (this.db.prepare('SELECT * FROM snapshots ORDER BY created_at').all() as RawSnapshot[]).map(toSnapshot);
-  }
-
-  /** Whether a snapshot already has its file rows (snapshots found only in staging don't). */
-  hasSnapshot(id: string): boolean {
-    return this.db.prepare("SELECT 1 FROM snapshots WHERE id = ? AND status = 'complete'").get(id) !== undefined;
   }
 
   close(): void {

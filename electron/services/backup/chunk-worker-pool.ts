@@ -34,7 +34,7 @@ interface Slot {
  * but a bounded amount of data (queued segments are only descriptors; the bound keeps the scan
  * from running far ahead of the work).
  */
-const MAX_SEGMENTS = 256;
+const MAX_SEGMENTS = 64;
 const MAX_QUEUED_BYTES = 96 * 1024 * 1024;
 const OUTBOX_BATCH = 32;
 

@@ -58,10 +58,31 @@ export function nextCut(data: Uint8Array, start: number, end: number, final: boo
   const gear = GEAR;
   let hash = 0;
   // Cut points are never closer than minSize, so the bytes before it are skipped, as FastCDC does.
+  // The loops are unrolled by four (same cut points): V8 then runs them about twice as fast.
   let i = start + p.minSize;
+  for (const n4 = normal - 3; i < n4; i += 4) {
+    hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
+    if ((hash & maskS) === 0) return i + 1 - start;
+    hash = ((hash << 1) + (gear[data[i + 1] as number] as number)) | 0;
+    if ((hash & maskS) === 0) return i + 2 - start;
+    hash = ((hash << 1) + (gear[data[i + 2] as number] as number)) | 0;
+    if ((hash & maskS) === 0) return i + 3 - start;
+    hash = ((hash << 1) + (gear[data[i + 3] as number] as number)) | 0;
+    if ((hash & maskS) === 0) return i + 4 - start;
+  }
   for (; i < normal; i += 1) {
     hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
     if ((hash & maskS) === 0) return i + 1 - start;
+  }
+  for (const l4 = limit - 3; i < l4; i += 4) {
+    hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
+    if ((hash & maskL) === 0) return i + 1 - start;
+    hash = ((hash << 1) + (gear[data[i + 1] as number] as number)) | 0;
+    if ((hash & maskL) === 0) return i + 2 - start;
+    hash = ((hash << 1) + (gear[data[i + 2] as number] as number)) | 0;
+    if ((hash & maskL) === 0) return i + 3 - start;
+    hash = ((hash << 1) + (gear[data[i + 3] as number] as number)) | 0;
+    if ((hash & maskL) === 0) return i + 4 - start;
   }
   for (; i < limit; i += 1) {
     hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
