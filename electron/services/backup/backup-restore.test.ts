@@ -1,28 +1,22 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listPacks } from '../../workers/backup/pack-file';
 import { runBackup, type BackupRunOptions } from './backup-run';
 import { Catalog } from './catalog';
 import { initRepository, openRepository, type OpenRepository } from './repository';
 import { runRestore } from './restore-run';
 import { allocatedBytes, describeTree, makeOddTree } from './testing/odd-tree';
+import { tempDirs } from './testing/temp-dirs';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BACKUP_WORKER = join(ROOT, 'dist', 'workers', 'backup-worker.mjs');
 const RESTORE_WORKER = join(ROOT, 'dist', 'workers', 'restore-worker.mjs');
 const PASSPHRASE = 'correct horse battery staple 2026';
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `seedship-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = tempDirs();
 
 function backupOptions(repo: OpenRepository, catalog: Catalog, sources: string[], extra: Partial<BackupRunOptions> = {}): BackupRunOptions {
   return { repo, catalog, sources, exclusions: { patterns: [], fileTypes: [] }, jobName: 'seed-test', workerEntry: BACKUP_WORKER, skip: [], signal: new AbortController().signal, onProgress: () => undefined, ...extra };

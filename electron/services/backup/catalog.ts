@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate } from '../store/database';
 import type { PackedChunk } from '../../workers/backup/protocol';
 
 type Db = Database.Database;
@@ -120,7 +121,7 @@ export class Catalog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+    migrate(this.db, MIGRATIONS);
     this.hasChunkStmt = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.insertFileStmt = this.db.prepare(
       'INSERT INTO files (snapshot_id, path, dir, type, size, mtime_ns, ctime_ns, ino, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -221,14 +222,4 @@ function toSnapshot(row: RawSnapshot): SnapshotRow {
     bytes: row.bytes,
     bytesWritten: row.bytes_written,
   };
-}
-
-function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version += 1) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
 }

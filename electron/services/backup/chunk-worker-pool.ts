@@ -1,14 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, PackedChunk, Segment, ToWorker, WorkerInit } from '../../workers/backup/protocol';
+import type { FromWorker, PackedChunk, Segment, SegmentDone, ToWorker, WorkerInit } from '../../workers/backup/protocol';
 
-export interface SegmentResult {
-  chunks: string[];
-  sizes: number[];
-  zero: boolean[];
-  bytesRead: number;
-  changed: boolean;
-  error: { code: string; message: string } | null;
-}
+export type SegmentResult = Omit<SegmentDone, 'seq'>;
 
 export interface ChunkWorkerPoolOptions {
   entry: string;

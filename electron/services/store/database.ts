@@ -35,11 +35,12 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
-function migrate(db: Db): void {
+/** Applies the migrations a database hasn't had yet, each in its own transaction (user_version counts them). */
+export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version += 1) {
+  for (let version = current; version < migrations.length; version += 1) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
+      db.exec(migrations[version] as string);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
