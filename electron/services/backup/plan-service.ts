@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { open, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AzureCheck, Estimate, FieldProblem } from '../../../shared/api/contract';
 import { SeedshipError } from '../../../shared/api/errors';
@@ -299,8 +299,4 @@ async function canWrite(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export async function ensureFolder(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
 }

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, ftruncateSync, lchownSync, lutimesSync, mkdirSync, chmodSync, chownSync, linkSync, openSync, symlinkSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { ChunkIndex } from './chunk-index';
+import { isAllZero } from './segment-chunker';
 import type { RepositoryKeys } from './chunk-crypto';
 import { listSnapshots, parseTreeBlob, readSnapshot, type SnapshotDocument, type TreeEntry } from './snapshot-format';
 
@@ -191,13 +192,12 @@ function writeAll(fd: number, data: Buffer, position: number): void {
 }
 
 const HOLE_BLOCK = 64 * 1024;
-const ZERO_BLOCK = Buffer.alloc(HOLE_BLOCK);
 
 /** Sparse files: zero runs inside a chunk stay holes too (chunks around data carry zeros). */
 function writeSkippingZeros(fd: number, data: Buffer, position: number): void {
   for (let offset = 0; offset < data.length; offset += HOLE_BLOCK) {
     const block = data.subarray(offset, Math.min(offset + HOLE_BLOCK, data.length));
-    if (block.compare(ZERO_BLOCK, 0, block.length) !== 0) writeAll(fd, block, position + offset);
+    if (!isAllZero(block)) writeAll(fd, block, position + offset);
   }
 }
 
