@@ -42,10 +42,13 @@ const mib = (b) => (b / MiB).toFixed(0);
 
 // Peak memory of a command and everything it starts. /proc has no children list on this kernel, so
 // the process tree is rebuilt from each /proc/<pid>/stat. VmHWM is each process's own high-water mark,
-// so a sample every 100 ms cannot miss a short peak; summing them over the tree is exact for one
-// process (Seedship, restic) and a slight over-estimate for a pipeline (tar and zstd).
+// so a sample every 100 ms cannot miss a short peak. Summing them would count twice the file-backed
+// pages two processes share (Seedship's launcher and the process it starts map the same node binary:
+// 36 MiB of the launcher's 44), so every process but the biggest adds its high-water mark minus its
+// file-backed pages. Exact for one process (restic), close for Seedship's two and tar|zstd's pipeline.
 function treeSampler(rootPid) {
   const hwm = new Map();
+  const fileBacked = new Map();
   let members = [];
   const sample = () => {
     const parent = new Map();
@@ -62,16 +65,23 @@ function treeSampler(rootPid) {
     members = [...parent.keys()].filter((pid) => pid !== rootPid && inTree(pid));
     for (const pid of members) { // rootPid is the bash wrapper: not the contender's memory
       try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const m = /VmHWM:\s+(\d+) kB/.exec(status);
+        const f = /RssFile:\s+(\d+) kB/.exec(status);
         if (m) hwm.set(pid, Math.max(hwm.get(pid) ?? 0, Number(m[1]) * 1024));
+        if (f) fileBacked.set(pid, Math.max(fileBacked.get(pid) ?? 0, Number(f[1]) * 1024));
       } catch {
         // exited
       }
     }
   };
+  const total = () => {
+    const peaks = [...hwm.entries()].sort((a, b) => b[1] - a[1]);
+    return peaks.reduce((sum, [pid, peak], i) => sum + (i === 0 ? peak : Math.max(0, peak - (fileBacked.get(pid) ?? 0))), 0);
+  };
   const timer = setInterval(sample, 100);
   return {
-    stop: () => { clearInterval(timer); return [...hwm.values()].reduce((a, b) => a + b, 0); },
+    stop: () => { clearInterval(timer); return total(); },
     // On a timeout: the wrapper and every process the sampler last saw under it, by pid.
     kill: () => { for (const pid of [rootPid, ...members]) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } },
   };
@@ -371,6 +381,8 @@ try {
     log(`  Seedship first:  ${s(first)}`);
     log(`  Seedship second: ${s(second)}`);
     log(`  Seedship small:  ${s(smallRun)}`);
+    // Seedship trades a little size for speed (zstd level 2): show what that costs against the peer.
+    if (tz.outputBytes) log(`  Seedship's output vs tar|zstd -3: ${((first.stats.bytesWritten / tz.outputBytes - 1) * 100).toFixed(1)}% bytes`);
   }
   log('');
 

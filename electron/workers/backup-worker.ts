@@ -1,11 +1,10 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { packChunkParts } from './backup/chunk-compression';
 import { chunkId, sealChunkParts, type RepositoryKeys } from './backup/chunk-crypto';
 import { PackWriter, type FinishedPack } from './backup/pack-file';
 import { PROTOCOL_VERSION, type FromWorker, type PackedChunk, type Segment, type ToWorker, type WorkerInit } from './backup/protocol';
 import { isAllZero, readSegmentChunks, WindowPool, type SegmentReadResult } from './backup/segment-chunker';
+import { lowerThreadPriority } from './thread-priority';
 
 /**
  * A backup chunk worker: reads the segments the coordinator sends, chunks, names, compresses,
@@ -25,15 +24,18 @@ const rawLengths = new Map<string, number>();
 /** Window per read: big enough that the carried tail (< maxSize) is a small share of it. */
 const windows = new WindowPool(init.chunker.maxSize + 2 * 1024 * 1024);
 /** Small files are batched so one claim round trip covers many of them. */
-const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 2 * 1024 * 1024;
 /** Segments above this size send progress window by window. */
 const PROGRESS_BYTES = 4 * 1024 * 1024;
 
 const queue: Segment[] = [];
-let claimWaiter: ((fresh: boolean[]) => void) | null = null;
+/** Claims sent and not yet answered, by batch number. */
+const claimWaiters = new Map<number, (fresh: boolean[]) => void>();
 let batchSeq = 0;
 let busy = false;
 let pendingControl: 'flush' | 'abort' | null = null;
+/** The batch being stored (after its claim comes back); the next one is read meanwhile. */
+let storing: Promise<void> = Promise.resolve();
 
 function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port?.postMessage(message, transfer ?? []);
@@ -46,8 +48,8 @@ port.on('message', (message: ToWorker) => {
       void pump();
       break;
     case 'claimed':
-      claimWaiter?.(message.fresh);
-      claimWaiter = null;
+      claimWaiters.get(message.batch)?.(message.fresh);
+      claimWaiters.delete(message.batch);
       break;
     case 'flush':
     case 'abort':
@@ -82,7 +84,11 @@ async function pump(): Promise<void> {
   if (busy) return;
   busy = true;
   try {
-    while (queue.length > 0) await processBatch();
+    // Segments may arrive while the last batch is being stored: they are taken in the same pump.
+    do {
+      while (queue.length > 0 && pendingControl !== 'abort') await processBatch();
+      await storing;
+    } while (queue.length > 0 && pendingControl !== 'abort');
     if (pendingControl === 'flush') {
       pendingControl = null;
       await writer.flush();
@@ -101,8 +107,8 @@ async function pump(): Promise<void> {
 }
 
 /**
- * Takes segments off the queue until about BATCH_BYTES of chunks are waiting, claims them in one
- * round trip, stores the fresh ones, then reports the segments that are complete.
+ * Takes segments off the queue until about BATCH_BYTES of chunks are waiting and hands them to
+ * `store`; the segments are reported complete once their chunks are stored.
  */
 async function processBatch(): Promise<void> {
   let pending: Pending = { chunks: [], windows: [], bytes: 0 };
@@ -130,7 +136,7 @@ async function processBatch(): Promise<void> {
         }
         // A big segment stores its chunks window by window to keep memory bounded.
         if (pending.bytes >= BATCH_BYTES) {
-          await store(pending);
+          await store(pending, []);
           pending = { chunks: [], windows: [], bytes: 0 };
         }
       }
@@ -140,7 +146,48 @@ async function processBatch(): Promise<void> {
     }
     finished.push(open);
   }
-  await store(pending);
+  await store(pending, finished);
+}
+
+/**
+ * Claims a batch's chunks and stores the fresh ones, then reports `finished` segments. Returns once
+ * the claim is sent and the batch before is stored: the claim's round trip to the coordinator is
+ * spent reading the next batch, not waiting. Batches are stored in order.
+ */
+async function store(pending: Pending, finished: OpenSegment[]): Promise<void> {
+  const previous = storing;
+  const claim = pending.chunks.length > 0 ? requestClaim(pending.chunks.map((c) => c.id)) : Promise.resolve([]);
+  storing = (async () => {
+    const fresh = await claim;
+    await previous;
+    await storeFresh(pending, fresh);
+    if (finished.length > 0) reportFinished(finished);
+  })();
+  await previous;
+}
+
+function requestClaim(ids: string[]): Promise<boolean[]> {
+  const batch = (batchSeq += 1);
+  return new Promise<boolean[]>((resolve) => {
+    claimWaiters.set(batch, resolve);
+    send({ type: 'claim', batch, ids });
+  });
+}
+
+async function storeFresh(pending: Pending, fresh: boolean[]): Promise<void> {
+  const { chunks } = pending;
+  for (let i = 0; i < chunks.length; i += 1) {
+    if (!fresh[i]) continue;
+    const { id, data } = chunks[i] as PendingChunk;
+    rawLengths.set(id, data.length);
+    await writer.add(id, sealChunkParts(keys, id, packChunkParts(data)));
+  }
+  // Every chunk of these windows is sealed (copied) now: the buffers can be read into again.
+  for (const window of pending.windows) windows.give(window);
+  collectGarbage(pending.bytes);
+}
+
+function reportFinished(finished: OpenSegment[]): void {
   const unreported = finished.reduce((n, open) => n + open.result.bytesRead - open.reported, 0);
   if (unreported > 0) send({ type: 'progress', bytes: unreported });
   send({
@@ -155,26 +202,6 @@ async function processBatch(): Promise<void> {
       error: open.error,
     })),
   });
-}
-
-async function store(pending: Pending): Promise<void> {
-  const { chunks } = pending;
-  if (chunks.length > 0) {
-    const batch = (batchSeq += 1);
-    const fresh = await new Promise<boolean[]>((resolve) => {
-      claimWaiter = resolve;
-      send({ type: 'claim', batch, ids: chunks.map((c) => c.id) });
-    });
-    for (let i = 0; i < chunks.length; i += 1) {
-      if (!fresh[i]) continue;
-      const { id, data } = chunks[i] as PendingChunk;
-      rawLengths.set(id, data.length);
-      await writer.add(id, sealChunkParts(keys, id, packChunkParts(data)));
-    }
-  }
-  // Every chunk of these windows is sealed (copied) now: the buffers can be read into again.
-  for (const window of pending.windows) windows.give(window);
-  collectGarbage(pending.bytes);
 }
 
 /**
@@ -196,19 +223,4 @@ function reportPack(pack: FinishedPack): void {
   const entries: PackedChunk[] = pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 }));
   for (const e of pack.entries) rawLengths.delete(e.id);
   send({ type: 'pack', packId: pack.packId, size: pack.size, entries });
-}
-
-/**
- * On Linux a thread has its own nice value: lowering this worker's lets the UI thread (and the
- * operator's other programs) win the CPU whenever they want it, so the app stays responsive while
- * every core works on the backup. Elsewhere, and if refused, the default priority stays.
- */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
-  } catch {
-    // Not fatal: the backup just competes at normal priority.
-  }
 }

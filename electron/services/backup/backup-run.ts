@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { SeedshipError } from '../../../shared/api/errors';
 import { compileExclusions, type ExclusionRules } from '../../../shared/backup/exclusions';
 import { MAX_TASK_WARNINGS, type TaskWarning } from '../../../shared/tasks/task-record';
@@ -11,6 +12,7 @@ import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
 import { PROTOCOL_VERSION, SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
 import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
 import { parentOf, type Catalog, type CatalogRow, type FileIdentity, type PreviousEntry } from './catalog';
+import { CatalogCheckpointer, CHECKPOINT_EVERY_MS } from './catalog-checkpointer';
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
@@ -78,6 +80,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   const snapshotId = randomUUID();
   const sources = nameSources(options.sources);
   catalog.beginSnapshot(snapshotId, sources.map((s) => s.path), options.jobName);
+  catalog.beginBulkWrites();
+  const checkpointer = new CatalogCheckpointer(catalog.path, join(dirname(options.workerEntry), 'catalog-checkpoint-worker.mjs'), () => catalog.checkpoint());
   const exclusions = compileExclusions(options.exclusions);
 
   const progress: BackupProgress = { filesDone: 0, filesTotal: null, bytesDone: 0, bytesTotal: null, bytesWritten: 0, currentFile: null };
@@ -144,6 +148,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   progress.bytesTotal = expected?.bytes ?? null;
   const seen = { files: 0, bytes: 0 };
   const ticker = setInterval(report, 250);
+  const checkpoints = setInterval(() => checkpointer.kick(), CHECKPOINT_EVERY_MS);
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
   const hardLinks = new Map<string, string>();
@@ -260,7 +265,10 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     throw error;
   } finally {
     clearInterval(ticker);
+    clearInterval(checkpoints);
     await pool.close();
+    await checkpointer.finish();
+    catalog.endBulkWrites();
   }
 
   /** Reads a file through the workers, segment by segment; one retry if it changed meanwhile. */

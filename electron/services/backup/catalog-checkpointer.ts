@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+/** How often a running backup folds the catalog's log into the database (off the main thread). */
+export const CHECKPOINT_EVERY_MS = 2000;
+
+/**
+ * Checkpoints a catalog from a worker thread while a backup runs (the catalog's own automatic
+ * checkpoints are off meanwhile: see Catalog.beginBulkWrites), and once more, truncating the log,
+ * when it ends. Without the built worker (a bare test setup) it checkpoints on this thread instead.
+ */
+export class CatalogCheckpointer {
+  private readonly worker: Worker | null;
+  private running: Promise<void> | null = null;
+
+  constructor(dbPath: string, workerEntry: string, private readonly fallback: () => void) {
+    this.worker = existsSync(workerEntry) ? new Worker(workerEntry, { workerData: { dbPath }, resourceLimits: { maxYoungGenerationSizeMb: 2 } }) : null;
+    this.worker?.unref();
+  }
+
+  /** Starts a passive checkpoint unless one is still running. */
+  kick(): void {
+    if (this.worker && !this.running) this.running = this.checkpoint('PASSIVE').finally(() => (this.running = null));
+  }
+
+  /** Waits for a running checkpoint, truncates the log, and stops the worker. */
+  async finish(): Promise<void> {
+    if (!this.worker) return this.fallback();
+    try {
+      await this.running;
+      await this.checkpoint('TRUNCATE');
+    } finally {
+      this.worker.postMessage({ type: 'close' });
+    }
+  }
+
+  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<void> {
+    const worker = this.worker as Worker;
+    return new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { type: 'done' } | { type: 'failed'; message: string }) => {
+        worker.off('error', onError);
+        if (message.type === 'done') resolve();
+        else reject(new Error(`Checkpointing the backup catalog failed: ${message.message}`));
+      };
+      const onError = (error: Error) => {
+        worker.off('message', onMessage);
+        reject(error);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
+      worker.postMessage({ type: 'checkpoint', mode });
+    });
+  }
+}
