@@ -8,6 +8,14 @@ export const REQUIRED = {
   losetup: 'mount',
   lsblk: 'util-linux',
   'mkfs.ext4': 'e2fsprogs',
+  // BitLocker volumes: the independent readers the tests check our writer against, and NTFS.
+  cryptsetup: 'cryptsetup-bin',
+  'dislocker-file': 'dislocker',
+  bdeinfo: 'libbde-utils',
+  bdemount: 'libbde-utils',
+  mkntfs: 'ntfs-3g',
+  ntfsfix: 'ntfs-3g',
+  'ntfs-3g': 'ntfs-3g',
 };
 
 function has(command) {
