@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 
 execFileSync(process.execPath, ['scripts/build.mjs', 'node'], { stdio: 'inherit' });
 let failed = 0;
-for (const bench of ['bench/localcloud-bench.mjs', 'bench/backup-bench.mjs']) {
+for (const bench of ['bench/localcloud-bench.mjs', 'bench/backup-bench.mjs', 'bench/xts-bench.mjs', 'bench/diskprep-bench.mjs']) {
   const run = spawnSync(process.execPath, [bench], { stdio: 'inherit' });
   if (run.status !== 0) failed += 1;
 }

@@ -1,9 +1,10 @@
 import { Button, FluentProvider, makeStyles, Text, tokens, webLightTheme } from '@fluentui/react-components';
-import { ArrowCounterclockwise20Regular, CloudArrowUp20Regular, Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
+import { ArrowCounterclockwise20Regular, BoxArrowUp20Regular, CloudArrowUp20Regular, Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { AzurePage } from './pages/AzurePage';
 import { BackupPage } from './pages/BackupPage';
+import { DiskPrepPage } from './pages/DiskPrepPage';
 import { DrivesPage } from './pages/DrivesPage';
 import { RestorePage } from './pages/RestorePage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -35,6 +36,7 @@ const PAGES: { id: PageId; label: string; icon: ReactElement; render: () => Reac
   { id: 'backup', label: 'Backup', icon: <CloudArrowUp20Regular />, render: () => <BackupPage /> },
   { id: 'restore', label: 'Restore', icon: <ArrowCounterclockwise20Regular />, render: () => <RestorePage /> },
   { id: 'drives', label: 'Drives', icon: <HardDrive20Regular />, render: () => <DrivesPage /> },
+  { id: 'diskprep', label: 'Disk prep', icon: <BoxArrowUp20Regular />, render: () => <DiskPrepPage /> },
   { id: 'azure', label: 'Azure', icon: <Cloud20Regular />, render: () => <AzurePage /> },
   { id: 'settings', label: 'Settings', icon: <Settings20Regular />, render: () => <SettingsPage /> },
 ];

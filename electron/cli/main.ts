@@ -4,9 +4,11 @@ import { UsageError } from './cli-errors';
 import { authCommand, AUTH_HELP } from './commands/auth-command';
 import { backupCommand, BACKUP_HELP } from './commands/backup-command';
 import { cloudCommand, CLOUD_HELP } from './commands/cloud-command';
+import { diskprepCommand, DISKPREP_HELP } from './commands/diskprep-command';
 import { drivesCommand, DRIVES_HELP } from './commands/drives-command';
 import { restoreCommand, RESTORE_HELP } from './commands/restore-command';
 import { startCommand, START_HELP } from './commands/start-command';
+import { volumeCommand, VOLUME_HELP } from './commands/volume-command';
 
 interface Command {
   summary: string;
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   backup: { summary: 'back up folders into a staging folder (encrypted, deduplicated, compressed)', help: BACKUP_HELP, run: backupCommand },
   restore: { summary: 'restore a snapshot, or chosen files, from a staging folder', help: RESTORE_HELP, run: restoreCommand },
   cloud: { summary: 'run and control the local cloud (rehearsal Azure on 127.0.0.1)', help: CLOUD_HELP, run: cloudCommand },
+  diskprep: { summary: 'prepare import drives from a staging folder (BitLocker, manifests, spanning, resume) and create the import job', help: DISKPREP_HELP, run: diskprepCommand },
+  volume: { summary: 'prepare a drive (NTFS + BitLocker + the source files) or verify one with its recovery password', help: VOLUME_HELP, run: volumeCommand },
 };
 
 function mainHelp(): string {

@@ -7,6 +7,8 @@ import { nodeLocalCloudLauncher } from './azure/node-launcher';
 import { BackupService } from './backup/backup-service';
 import { KeyCache } from './backup/key-cache';
 import { PlanService } from './backup/plan-service';
+import { DiskPrepService } from './diskprep/diskprep-service';
+import { PreparedDriveStore } from './diskprep/prepared-drive-store';
 import { DrivesService, type DriveScan } from './disks/drives-service';
 import { defaultKeyProvider, SecretBox, type SecretKeyProvider } from './secrets/secret-box';
 import { DriveWatcher } from './disks/drive-watcher';
@@ -15,6 +17,7 @@ import { SettingsStore } from './settings/settings-store';
 import { AuditLog } from './store/audit-log';
 import { DocumentStore } from './store/document-store';
 import { TaskRegistry } from './tasks/task-registry';
+import { RecoveryPasswordVault } from './volume/recovery-password-vault';
 import { openDatabase, type Db } from './store/database';
 import { createLogger, type Logger } from './system/logger';
 
@@ -48,6 +51,7 @@ export interface AppServices {
   plans: PlanService;
   backups: BackupService;
   tasks: TaskRegistry;
+  diskprep: DiskPrepService;
   /** Stops watchers and the local cloud and closes the database; resolves when the cloud has exited. */
   close(): Promise<void>;
 }
@@ -98,6 +102,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     audit,
     workers: { backup: join(workerDir, 'backup-worker.mjs'), restore: join(workerDir, 'restore-worker.mjs') },
     keyCache: new KeyCache(documents, box),
+  });
+  const diskprep = new DiskPrepService({
+    dataDir: options.dataDir,
+    store: new PreparedDriveStore(db),
+    vault: new RecoveryPasswordVault(documents, box),
+    audit,
+    tasks,
+    drives,
+    azure,
+    ...(options.workerDir ? { workerDir: options.workerDir } : {}),
+    ...(options.scan ? { scan: options.scan } : {}),
   });
 
   const services: Services = {
@@ -153,6 +168,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       browse: ({ stagingPath, snapshotId, folder, passphrase }) => backups.browse(stagingPath, snapshotId, folder, passphrase),
       restore: (request) => backups.restore(request),
     },
+    diskprep: {
+      jobs: ({ stagingPath }) => diskprep.jobs(stagingPath),
+      drives: ({ stagingPath }) => diskprep.drives(stagingPath),
+      plan: ({ stagingPath, jobName, devices }) => diskprep.plan(stagingPath, jobName, devices),
+      start: async (input) => diskprep.start(input),
+      preparedDrives: async ({ jobName }) => diskprep.preparedDrives(jobName),
+      revealKey: async ({ jobName, serial }) => diskprep.revealKey(jobName, serial),
+      createImportJob: ({ stagingPath, jobName, shipping }) => diskprep.createImportJob(stagingPath, jobName, shipping),
+      datacenter: ({ location }) => diskprep.datacenter(location),
+      exportRecord: ({ jobName, to }) => diskprep.exportRecord(jobName, to),
+    },
     tasks: {
       list: async () => tasks.list(),
       cancel: async ({ id }) => tasks.cancel(id),
@@ -168,6 +194,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     plans,
     backups,
     tasks,
+    diskprep,
     close: async () => {
       watcher.stop();
       await azure.close();

@@ -34,6 +34,12 @@ const STATUS_WORDS: Record<TaskStatus, { text: string; color: 'informative' | 'b
   failed: { text: 'Failed', color: 'danger' },
 };
 
+const FAILED_TITLE: Record<TaskRecord['kind'], string> = {
+  backup: 'The backup failed',
+  restore: 'The restore failed',
+  diskprep: 'Preparing the drive failed',
+};
+
 /** "1 h 4 min", "3 min 20 s", "12 s": the time left as people say it. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -102,7 +108,7 @@ export function TaskProgress({ taskId }: { taskId: string }) {
       {task.error && (
         <MessageBar intent="error">
           <MessageBarBody>
-            <MessageBarTitle>{task.kind === 'backup' ? 'The backup failed' : 'The restore failed'}</MessageBarTitle>
+            <MessageBarTitle>{FAILED_TITLE[task.kind]}</MessageBarTitle>
             {task.error}
           </MessageBarBody>
         </MessageBar>

@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { CloudProfileNameSchema } from '../azure/cloud-profile';
 import { PlanSchema, OfflineDetailsSchema } from '../backup/plan';
+import {
+  CreateImportJobInputSchema,
+  DatacenterSchema,
+  DiskPrepPlanSchema,
+  ImportJobResultSchema,
+  JobNameInputSchema,
+  LocationInputSchema,
+  PlanInputSchema,
+  PreparedDriveSchema,
+  ExportRecordInputSchema,
+  RevealedKeySchema,
+  RevealKeyInputSchema,
+  ShippingRecordSchema,
+  StagingInputSchema,
+  StagingJobsSchema,
+  StartPrepInputSchema,
+} from '../diskprep/diskprep-api';
 import { DriveListSchema } from '../drives/drive';
 import { TaskRecordSchema } from '../tasks/task-record';
 import { method, channelsOf, type ServiceClient, type ServiceImpl, type EventPayload } from './define';
@@ -176,6 +193,21 @@ export const contract = {
       StagingInput.extend({ snapshotId: z.string().max(100).optional(), to: PathSchema, paths: z.array(z.string().max(4096)).max(10000).optional() }),
       TaskRecordSchema,
     ),
+  },
+  diskprep: {
+    /** The import jobs staged in a folder (from seedship-staging.json) and what is prepared for each. */
+    jobs: method(StagingInputSchema, StagingJobsSchema),
+    /** Candidate drives, with the staging drive hidden. */
+    drives: method(StagingInputSchema, DriveListSchema),
+    plan: method(PlanInputSchema, DiskPrepPlanSchema),
+    /** Erases and prepares one drive; progress arrives as `task.changed` events (kind `diskprep`). */
+    start: method(StartPrepInputSchema, TaskRecordSchema),
+    preparedDrives: method(JobNameInputSchema, z.array(PreparedDriveSchema)),
+    /** One drive's recovery password; needs `confirm: true`, and is audited. */
+    revealKey: method(RevealKeyInputSchema, RevealedKeySchema),
+    createImportJob: method(CreateImportJobInputSchema, ImportJobResultSchema),
+    datacenter: method(LocationInputSchema, DatacenterSchema),
+    exportRecord: method(ExportRecordInputSchema, ShippingRecordSchema),
   },
   tasks: {
     list: method(NoInput, z.array(TaskRecordSchema)),

@@ -28,6 +28,7 @@ function fakeServices(overrides: Partial<Services> = {}): Services {
     },
     plan: { get: unused, save: unused, reset: unused, estimate: unused, generatePassphrase: unused, setPassphrase: unused, checkStaging: unused, checkAzure: unused, registerProvider: unused, prepareAzure: unused },
     backup: { start: unused, snapshots: unused, browse: unused, restore: unused },
+    diskprep: { jobs: unused, drives: unused, plan: unused, start: unused, preparedDrives: unused, revealKey: unused, createImportJob: unused, datacenter: unused, exportRecord: unused },
     tasks: { list: unused, cancel: unused },
     ...overrides,
   };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'cancelled', 'succeeded', 'failed']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TaskKindSchema = z.enum(['backup', 'restore']);
+export const TaskKindSchema = z.enum(['backup', 'restore', 'diskprep']);
 
 export const TaskCountersSchema = z.object({
   filesDone: z.number().int().nonnegative(),
@@ -43,6 +43,8 @@ export const TaskRecordSchema = z.object({
   error: z.string().nullable(),
   /** The snapshot a backup produced, or the one a restore read. */
   snapshotId: z.string().nullable(),
+  /** What the task is doing now (disk prep: format, copy, encrypt, verify); absent for older kinds. */
+  phase: z.string().nullable().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
 

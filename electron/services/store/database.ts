@@ -22,6 +22,16 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;`,
   // Whole documents the app keeps as JSON: the backup plan, the sealed passphrase.
   `CREATE TABLE documents (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  // Disk prep: the drives prepared for each import job (no secrets: recovery passwords are sealed in
+  // documents), and the import jobs created from them.
+  `CREATE TABLE diskprep_drives (
+     job_name TEXT NOT NULL,
+     serial TEXT NOT NULL,
+     drive_index INTEGER NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (job_name, serial)
+   );
+   CREATE TABLE diskprep_jobs (job_name TEXT PRIMARY KEY, record TEXT NOT NULL);`,
 ];
 
 /** Opens (creating if needed) the app's SQLite database in `dataDir` and brings its schema up to date. */

@@ -7,6 +7,8 @@ export interface TaskHandle {
   readonly signal: AbortSignal;
   update(counters: Partial<TaskCounters>, currentFile?: string | null): void;
   warn(path: string, reason: string): void;
+  /** What the task is doing now (disk prep: format, copy, encrypt, verify). */
+  setPhase(phase: string): void;
 }
 
 /** How far back the rate looks: long enough to smooth bursts, short enough to follow real changes. */
@@ -54,6 +56,7 @@ export class TaskRegistry {
       summary: [],
       error: null,
       snapshotId: null,
+      phase: null,
     };
     const task = { record, controller, samples: [{ at: Date.now(), bytes: 0 }], lastPublish: 0, timer: null as NodeJS.Timeout | null };
     this.tasks.set(record.id, task);
@@ -64,6 +67,11 @@ export class TaskRegistry {
         Object.assign(record.counters, counters);
         if (currentFile !== undefined) record.currentFile = currentFile;
         this.measure(task);
+        this.schedule(task);
+      },
+      setPhase: (phase) => {
+        if (record.phase === phase) return;
+        record.phase = phase;
         this.schedule(task);
       },
       warn: (path, reason) => {

@@ -1,0 +1,97 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { SeedshipError } from '../../../shared/api/errors';
+import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
+import type { DiskPrepPool } from './diskprep-pool';
+
+/**
+ * A fixed set of reused block buffers: memory stays bounded whatever the data size, and a
+ * buffer goes back to the set when the worker that hashed it returns it.
+ */
+export class BlockBuffers {
+  private readonly free: Buffer[] = [];
+  private readonly waiting: { resolve: (b: Buffer) => void; reject: (e: unknown) => void }[] = [];
+  private failure: unknown = null;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i += 1) this.free.push(Buffer.allocUnsafeSlow(MANIFEST_BLOCK_BYTES));
+  }
+
+  take(): Promise<Buffer> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const b = this.free.pop();
+    return b ? Promise.resolve(b) : new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  give(buffer: Buffer): void {
+    const next = this.waiting.shift();
+    if (next) next.resolve(buffer);
+    else this.free.push(buffer);
+  }
+
+  fail(error: unknown): void {
+    this.failure ??= error;
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  }
+}
+
+/**
+ * Copies one staging file onto the drive in order (one writer, so NTFS lays the file out in one
+ * piece) while its blocks are MD5'd on the worker pool: block k is read while k-1 is written and
+ * earlier ones are hashed. Returns each block's uppercase MD5 in order.
+ */
+export async function copyFileHashed(o: { source: string; target: string; expectedBytes: number; pool: DiskPrepPool; buffers: BlockBuffers; signal?: AbortSignal; onBytes: (n: number) => void }): Promise<string[]> {
+  const input = await open(o.source, 'r');
+  let output: FileHandle | null = null;
+  const hashes: string[] = [];
+  const chains: Promise<void>[] = [];
+  try {
+    if ((await input.stat()).size !== o.expectedBytes) throw changed(o.source, 'changed size since the drive was planned');
+    output = await open(o.target, 'w');
+    const out = output;
+    let previousWrite: Promise<void> = Promise.resolve();
+    let position = 0;
+    for (let k = 0; position < o.expectedBytes; k += 1) {
+      if (o.signal?.aborted) throw new SeedshipError('CANCELLED', 'Disk prep was cancelled; the journal lets the next run resume.');
+      const buffer = await o.buffers.take();
+      const length = Math.min(MANIFEST_BLOCK_BYTES, o.expectedBytes - position);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await input.read(buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0) throw changed(o.source, 'got shorter during the copy');
+        filled += bytesRead;
+      }
+      const at = position;
+      const write = previousWrite.then(async () => {
+        let written = 0;
+        while (written < length) written += (await out.write(buffer, written, length - written, at + written)).bytesWritten;
+      });
+      previousWrite = write;
+      const index = k;
+      const chain = write
+        .then(() => o.pool.md5(buffer.subarray(0, length)))
+        .then(({ data, hash }) => {
+          hashes[index] = hash;
+          o.buffers.give(Buffer.from(data.buffer));
+          o.onBytes(length);
+        });
+      chain.catch((error: unknown) => o.buffers.fail(error));
+      chains.push(chain);
+      position += length;
+    }
+    await Promise.all(chains);
+    if ((await input.stat()).size !== o.expectedBytes) throw changed(o.source, 'changed size during the copy');
+    // The journal marks the file done after this returns: its bytes must be on the drive by then.
+    await out.sync();
+    return hashes;
+  } catch (error) {
+    await Promise.allSettled(chains);
+    throw error;
+  } finally {
+    await input.close();
+    await output?.close();
+  }
+}
+
+function changed(path: string, what: string): SeedshipError {
+  return new SeedshipError('CONFLICT', `Staging file ${path} ${what}: run the backup again, then disk prep.`, 'stagingPath');
+}
