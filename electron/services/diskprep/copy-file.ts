@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
@@ -46,7 +47,9 @@ export async function copyFileHashed(o: { source: string; target: string; expect
   const chains: Promise<void>[] = [];
   try {
     if ((await input.stat()).size !== o.expectedBytes) throw changed(o.source, 'changed size since the drive was planned');
-    output = await open(o.target, 'w');
+    // O_DIRECT: through ntfs-3g's FUSE mount, page-cached writes reach it 4 KiB at a time (each also
+    // updating the MFT record); direct writes arrive in 128 KiB requests, about 4x faster here.
+    output = await open(o.target, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DIRECT);
     const out = output;
     let previousWrite: Promise<void> = Promise.resolve();
     let position = 0;
