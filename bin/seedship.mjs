@@ -15,7 +15,7 @@ if (!existsSync(cli)) {
 // threshold raised, buffer copies 1.5 vs 6.9 GB/s. The tunable is read only at process start, so
 // the commands that move data re-run themselves once with it set (other libcs ignore it).
 const TUNABLES = 'glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=16777216:glibc.malloc.arena_max=1';
-const HEAVY = new Set(['backup', 'restore', 'start', 'diskprep', 'volume']);
+const HEAVY = new Set(['backup', 'restore', 'start', 'diskprep', 'volume', 'vault']);
 if (process.platform === 'linux' && process.env.GLIBC_TUNABLES === undefined && HEAVY.has(process.argv[2] ?? '')) {
   // --expose-gc lets the backup workers free their chunk buffers promptly (backup-worker.ts).
   const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {

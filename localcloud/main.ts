@@ -5,14 +5,17 @@ import { parseArgs } from 'node:util';
 import { startArmServer } from './resource-manager/arm-server';
 import { startAzurite, ensureStorageKeys } from './blob-storage/azurite-launcher';
 import { createClock } from './clock';
+import { runReceiveCommand } from './datacenter/receive-command';
 import { startIdentityServer } from './identity/identity-server';
 import { ensureCertificates } from './tls/certificates';
 import { loadWorld, SEEDSHIP_CLIENT_ID } from './world';
 
 /** Default ports: fixed so the app's signed-in session (bound to the authority's address) survives restarts. */
 const DEFAULT_PORT_BASE = 47443;
+const DEFAULT_DATA_DIR = join('.seedship-dev', 'localcloud');
 
 const HELP = `Usage: localcloud start [--data-dir DIR] [--port-base N] [--watch-stdin]
+       localcloud receive --job NAME --drive PATH[=SERIAL]... [--data-dir DIR] [--json]   (see receive --help)
 
 Starts Seedship's local cloud: Azurite (blob), an OpenID Connect identity provider acting as Entra ID,
 and Azure Resource Manager (Import/Export, Resources, Storage, Recovery Services, Graph) on 127.0.0.1.
@@ -24,6 +27,8 @@ Writes <data-dir>/profile.json for the app and prints each endpoint on its own l
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // The datacenter: a short-lived process that works on the running cloud through its admin API.
+  if (command === 'receive') return runReceiveCommand(rest, DEFAULT_DATA_DIR);
   if (command !== 'start') {
     process.stdout.write(`${HELP}\n`);
     return command === undefined || command === '--help' ? 0 : 2;
@@ -33,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     options: { 'data-dir': { type: 'string' }, 'port-base': { type: 'string' }, 'watch-stdin': { type: 'boolean', default: false } },
     strict: true,
   });
-  const dataDir = resolve(values['data-dir'] ?? join('.seedship-dev', 'localcloud'));
+  const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
   const base = values['port-base'] === undefined ? DEFAULT_PORT_BASE : Number(values['port-base']);
   if (!Number.isInteger(base) || base < 0 || base > 65533) throw new Error(`--port-base must be a port number, not "${values['port-base']}".`);
   const port = (offset: number) => (base === 0 ? 0 : base + offset);

@@ -25,6 +25,13 @@ export interface WorldVault {
   resourceGroup: string;
   name: string;
   location: string;
+  /**
+   * The blob storage behind the vault. Azure Backup's own vault storage is out of reach of third
+   * parties, so in this rehearsal the vault names a storage account of the world (served by Azurite,
+   * its key created at start like every account's) and a container in it; the vault GET shows them
+   * as `properties.backingStorage`. Absent: the vault has none Seedship can address.
+   */
+  storage?: { account: string; container: string };
 }
 
 export interface World {
@@ -43,7 +50,8 @@ export const SEEDSHIP_CLIENT_ID = '0f5eed00-51f0-4c1d-9e6b-7a5eed5a9001';
 
 /**
  * The rehearsal world: one tenant, one subscription with two resource groups, storage accounts of
- * each kind the wizard must tell apart, a Recovery Services vault, and a test operator.
+ * each kind the wizard must tell apart, a Recovery Services vault (with its backing storage account),
+ * and a test operator.
  * `<dataDir>/world.json` (same shape, any subset of keys) replaces parts of it.
  */
 export const DEFAULT_WORLD: World = {
@@ -63,8 +71,18 @@ export const DEFAULT_WORLD: World = {
     { subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001', resourceGroup: 'seedship-rg', name: 'contosobackup', kind: 'StorageV2', location: 'westus2' },
     { subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001', resourceGroup: 'archive-rg', name: 'contosolegacy', kind: 'Storage', location: 'eastus' },
     { subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001', resourceGroup: 'archive-rg', name: 'contosoblobonly', kind: 'BlobStorage', location: 'eastus' },
+    // The vault's backing storage (see WorldVault.storage).
+    { subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001', resourceGroup: 'seedship-rg', name: 'contosovaultstore', kind: 'StorageV2', location: 'westus2' },
   ],
-  vaults: [{ subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001', resourceGroup: 'seedship-rg', name: 'contoso-vault', location: 'westus2' }],
+  vaults: [
+    {
+      subscriptionId: '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001',
+      resourceGroup: 'seedship-rg',
+      name: 'contoso-vault',
+      location: 'westus2',
+      storage: { account: 'contosovaultstore', container: 'vault-data' },
+    },
+  ],
   users: [
     { username: 'operator@contoso.test', password: 'Rehearse-Seedship-1', displayName: 'Backup Operator', objectId: '3b1f0a52-8c7e-4d1a-9f00-0000000000a1' },
     { username: 'auditor@contoso.test', password: 'Rehearse-Seedship-2', displayName: 'Read-only Auditor', objectId: '3b1f0a52-8c7e-4d1a-9f00-0000000000a2' },

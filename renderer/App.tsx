@@ -1,13 +1,16 @@
 import { Button, FluentProvider, makeStyles, Text, tokens, webLightTheme } from '@fluentui/react-components';
-import { ArrowCounterclockwise20Regular, BoxArrowUp20Regular, CloudArrowUp20Regular, Cloud20Regular, HardDrive20Regular, Settings20Regular } from '@fluentui/react-icons';
+import { ArrowCounterclockwise20Regular, BoxArrowUp20Regular, BoxMultiple20Regular, CloudArrowUp20Regular, Cloud20Regular, HardDrive20Regular, Settings20Regular, Vault20Regular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { AzurePage } from './pages/AzurePage';
 import { BackupPage } from './pages/BackupPage';
 import { DiskPrepPage } from './pages/DiskPrepPage';
 import { DrivesPage } from './pages/DrivesPage';
+import { JobsPage } from './pages/JobsPage';
+import { JobNotifications } from './pages/jobs/JobNotifications';
 import { RestorePage } from './pages/RestorePage';
 import { SettingsPage } from './pages/SettingsPage';
+import { VaultPage } from './pages/VaultPage';
 import { useNavigationStore, type PageId } from './stores/navigation-store';
 
 const useStyles = makeStyles({
@@ -37,6 +40,8 @@ const PAGES: { id: PageId; label: string; icon: ReactElement; render: () => Reac
   { id: 'restore', label: 'Restore', icon: <ArrowCounterclockwise20Regular />, render: () => <RestorePage /> },
   { id: 'drives', label: 'Drives', icon: <HardDrive20Regular />, render: () => <DrivesPage /> },
   { id: 'diskprep', label: 'Disk prep', icon: <BoxArrowUp20Regular />, render: () => <DiskPrepPage /> },
+  { id: 'jobs', label: 'Jobs', icon: <BoxMultiple20Regular />, render: () => <JobsPage /> },
+  { id: 'vault', label: 'Vault', icon: <Vault20Regular />, render: () => <VaultPage /> },
   { id: 'azure', label: 'Azure', icon: <Cloud20Regular />, render: () => <AzurePage /> },
   { id: 'settings', label: 'Settings', icon: <Settings20Regular />, render: () => <SettingsPage /> },
 ];
@@ -69,6 +74,7 @@ export function App() {
         </nav>
         <main className={styles.main}>
           <ConnectionBanner />
+          <JobNotifications />
           {current.render()}
         </main>
       </div>

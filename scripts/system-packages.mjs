@@ -11,6 +11,7 @@ export const REQUIRED = {
   // BitLocker volumes: the independent readers the tests check our writer against, and NTFS.
   cryptsetup: 'cryptsetup-bin',
   'dislocker-file': 'dislocker',
+  'dislocker-fuse': 'dislocker', // the local datacenter unlocks drives with it (localcloud/datacenter)
   bdeinfo: 'libbde-utils',
   bdemount: 'libbde-utils',
   mkntfs: 'ntfs-3g',

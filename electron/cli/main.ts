@@ -6,9 +6,11 @@ import { backupCommand, BACKUP_HELP } from './commands/backup-command';
 import { cloudCommand, CLOUD_HELP } from './commands/cloud-command';
 import { diskprepCommand, DISKPREP_HELP } from './commands/diskprep-command';
 import { drivesCommand, DRIVES_HELP } from './commands/drives-command';
+import { jobsCommand, JOBS_HELP } from './commands/jobs-command';
 import { restoreCommand, RESTORE_HELP } from './commands/restore-command';
 import { startCommand, START_HELP } from './commands/start-command';
 import { volumeCommand, VOLUME_HELP } from './commands/volume-command';
+import { vaultCommand, VAULT_HELP } from './commands/vault-command';
 
 interface Command {
   summary: string;
@@ -25,7 +27,9 @@ const COMMANDS: Record<string, Command> = {
   restore: { summary: 'restore a snapshot, or chosen files, from a staging folder', help: RESTORE_HELP, run: restoreCommand },
   cloud: { summary: 'run and control the local cloud (rehearsal Azure on 127.0.0.1)', help: CLOUD_HELP, run: cloudCommand },
   diskprep: { summary: 'prepare import drives from a staging folder (BitLocker, manifests, spanning, resume) and create the import job', help: DISKPREP_HELP, run: diskprepCommand },
+  jobs: { summary: 'follow import jobs: state, drives, tracking deadline, tracking number, return shipping, logs, cancel, delete', help: JOBS_HELP, run: jobsCommand },
   volume: { summary: 'prepare a drive (NTFS + BitLocker + the source files) or verify one with its recovery password', help: VOLUME_HELP, run: volumeCommand },
+  vault: { summary: 'seed the vault from the completed import job, back up to it incrementally, restore from it, clean up', help: VAULT_HELP, run: vaultCommand },
 };
 
 function mainHelp(): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, Notification, safeStorage, shell } from 'electron';
 import { registerServices } from '../../shared/api/register';
 import { APP_ORIGIN } from '../../shared/security/content-policy';
 import { createAppServices, type AppServices } from '../services/app-services';
@@ -55,6 +55,7 @@ void app.whenReady().then(() => {
     transport: 'electron',
     version: app.getVersion(),
     watchDrives: true,
+    watchJobs: true,
     launchLocalCloud: utilityProcessLauncher(join(DIST, 'localcloud.mjs')),
     workerDir: join(DIST, 'workers'),
     ...(safeStorage.isEncryptionAvailable() ? { keyProvider: new SafeStorageKeyProvider(dataDir) } : {}),
@@ -70,6 +71,11 @@ void app.whenReady().then(() => {
   const logger = services.logger;
   registerServices(createIpcTransport((channel, url) => logger.warn(`Refused IPC ${channel} from ${url}`)), services.services, services.events, {
     onUnexpectedError: (channel, error) => logger.error(`API ${channel} failed`, error),
+  });
+  // Import job state changes found by the scheduled check (or a refresh) become desktop notifications.
+  services.events.on('jobs.changed', ({ changes }) => {
+    if (!Notification.isSupported()) return;
+    for (const change of changes.slice(0, 5)) new Notification({ title: `Seedship: ${change.jobName}`, body: change.message }).show();
   });
   createMainWindow();
   app.on('activate', () => {

@@ -10,6 +10,8 @@ import { PlanService } from './backup/plan-service';
 import { DiskPrepService } from './diskprep/diskprep-service';
 import { PreparedDriveStore } from './diskprep/prepared-drive-store';
 import { DrivesService, type DriveScan } from './disks/drives-service';
+import { jobCheckIntervalMs, JobWatcher } from './jobs/job-watcher';
+import { JobsService } from './jobs/jobs-service';
 import { defaultKeyProvider, SecretBox, type SecretKeyProvider } from './secrets/secret-box';
 import { DriveWatcher } from './disks/drive-watcher';
 import { SettingsService } from './settings/settings-service';
@@ -19,6 +21,8 @@ import { DocumentStore } from './store/document-store';
 import { TaskRegistry } from './tasks/task-registry';
 import { RecoveryPasswordVault } from './volume/recovery-password-vault';
 import { openDatabase, type Db } from './store/database';
+import { SeedStore } from './vault/seed-store';
+import { VaultService } from './vault/vault-service';
 import { createLogger, type Logger } from './system/logger';
 
 export interface AppServicesOptions {
@@ -27,6 +31,8 @@ export interface AppServicesOptions {
   version: string;
   /** Watch for drives coming and going and push `drives.changed` (the UI transports do). */
   watchDrives?: boolean;
+  /** Check the import jobs on a schedule and push `jobs.changed` (the UI transports do). */
+  watchJobs?: boolean;
   /** Replaces the real drive scan (tests of the wiring only). */
   scan?: DriveScan;
   logger?: Logger;
@@ -52,6 +58,8 @@ export interface AppServices {
   backups: BackupService;
   tasks: TaskRegistry;
   diskprep: DiskPrepService;
+  jobs: JobsService;
+  vault: VaultService;
   /** Stops watchers and the local cloud and closes the database; resolves when the cloud has exited. */
   close(): Promise<void>;
 }
@@ -103,6 +111,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     workers: { backup: join(workerDir, 'backup-worker.mjs'), restore: join(workerDir, 'restore-worker.mjs') },
     keyCache: new KeyCache(documents, box),
   });
+  const vault = new VaultService({
+    dataDir: options.dataDir,
+    azure,
+    plans,
+    backups,
+    tasks,
+    audit,
+    store: new SeedStore(db),
+    restoreWorker: join(workerDir, 'restore-worker.mjs'),
+    keyCache: new KeyCache(documents, box),
+  });
   const diskprep = new DiskPrepService({
     dataDir: options.dataDir,
     store: new PreparedDriveStore(db),
@@ -114,6 +133,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.workerDir ? { workerDir: options.workerDir } : {}),
     ...(options.scan ? { scan: options.scan } : {}),
   });
+
+  const jobs = new JobsService({
+    db,
+    azure,
+    audit,
+    logger,
+    usesLocalCloud: () => settingsStore.read().cloudProfile === 'local',
+    onChanges: (changes) => events.emit('jobs.changed', changes),
+  });
+  const jobWatcher = new JobWatcher({ check: () => jobs.check(), ready: () => jobs.canCheckQuietly(), intervalMs: jobCheckIntervalMs(), logger });
+  if (options.watchJobs) jobWatcher.start();
 
   const services: Services = {
     app: {
@@ -179,6 +209,24 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       datacenter: ({ location }) => diskprep.datacenter(location),
       exportRecord: ({ jobName, to }) => diskprep.exportRecord(jobName, to),
     },
+    jobs: {
+      list: ({ cached }) => jobs.list(cached === true),
+      show: (ref) => jobs.show(ref),
+      track: (input) => jobs.track(input),
+      returnShipping: (input) => jobs.returnShipping(input),
+      notificationEmails: ({ emails, ...ref }) => jobs.setNotificationEmails(ref, emails),
+      cancel: (ref) => jobs.cancel(ref),
+      delete: (ref) => jobs.delete(ref),
+      driveLogs: (input) => jobs.driveLogs(input),
+    },
+    vault: {
+      status: (input) => vault.status(input),
+      seed: (input) => vault.seed(input),
+      backup: (input) => vault.backup(input),
+      snapshots: (input) => vault.snapshots(input),
+      restore: (input) => vault.restore(input),
+      cleanup: (input) => vault.cleanup(input),
+    },
     tasks: {
       list: async () => tasks.list(),
       cancel: async ({ id }) => tasks.cancel(id),
@@ -195,8 +243,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     backups,
     tasks,
     diskprep,
+    jobs,
+    vault,
     close: async () => {
       watcher.stop();
+      jobWatcher.stop();
       await azure.close();
       db.close();
     },

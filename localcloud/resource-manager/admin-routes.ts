@@ -1,6 +1,7 @@
 import { parseDuration } from '../clock';
 import type { ArmContext } from './context';
 import { ArmError, objectBody, ok, type Router } from './http-kit';
+import { datacenterJob, findJobsByName, markPackageReceived, reportProgress, requireStoredJob } from './importexport/datacenter-desk';
 import { jobResponse } from './importexport/job-rules';
 import { setJobState } from './importexport/jobs-routes';
 
@@ -32,5 +33,20 @@ export function registerAdminRoutes(router: Router, ctx: ArmContext, approveDevi
   router.add('POST', '/admin/jobs/{s}/{rg}/{name}/state', (req) => {
     const [s, rg, name] = req.params as [string, string, string];
     return ok(jobResponse(setJobState(ctx, s, rg, name, objectBody(req))));
+  });
+
+  // The datacenter's desk (`localcloud receive`): find a job by name, take in its package, report the copy.
+  router.add('GET', '/admin/datacenter/jobs', (req) => {
+    const name = req.query.get('name');
+    if (!name) throw new ArmError(400, 'InvalidQueryParameterValue', 'Say which job: ?name=<job name>.');
+    return ok({ value: findJobsByName(ctx, name).map((job) => datacenterJob(ctx, job)) });
+  });
+  router.add('POST', '/admin/datacenter/jobs/{s}/{rg}/{name}/package-received', (req) => {
+    const [s, rg, name] = req.params as [string, string, string];
+    return ok(datacenterJob(ctx, markPackageReceived(ctx, requireStoredJob(ctx, s, rg, name), objectBody(req).driveIds)));
+  });
+  router.add('POST', '/admin/datacenter/jobs/{s}/{rg}/{name}/progress', (req) => {
+    const [s, rg, name] = req.params as [string, string, string];
+    return ok(datacenterJob(ctx, reportProgress(ctx, requireStoredJob(ctx, s, rg, name), objectBody(req))));
   });
 }

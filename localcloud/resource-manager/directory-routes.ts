@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkApiVersion, requireResourceGroup, requireSubscription, storageAccountById, type ArmContext } from './context';
+import { checkApiVersion, requireResourceGroup, requireSubscription, storageAccountById, storageAccountId, type ArmContext } from './context';
 import { ArmError, objectBody, ok, type ArmRequest, type Router } from './http-kit';
 
 const APPS = 'graph/applications';
@@ -75,13 +75,20 @@ export function registerDirectoryRoutes(router: Router, ctx: ArmContext): void {
     return ok(doc);
   });
 
+  // `backingStorage` is this local cloud's addition (not in Azure's API): the storage account and
+  // container that stand for the vault's storage, so a rehearsal can seed it and back up to it.
+  const backingStorage = (v: ArmContext['world']['vaults'][number]) => {
+    const account = v.storage && ctx.world.storageAccounts.find((a) => a.name === v.storage?.account);
+    if (!account || !v.storage) return {};
+    return { backingStorage: { storageAccountId: storageAccountId(account), blobEndpoint: `${ctx.azurite.blobEndpoint(account.name)}/`, container: v.storage.container } };
+  };
   const vaultBody = (v: ArmContext['world']['vaults'][number]) => ({
     id: `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${v.name}`,
     name: v.name,
     type: 'Microsoft.RecoveryServices/vaults',
     location: v.location,
     sku: { name: 'Standard' },
-    properties: { provisioningState: 'Succeeded' },
+    properties: { provisioningState: 'Succeeded', ...backingStorage(v) },
   });
   router.add('GET', '/subscriptions/{s}/providers/Microsoft.RecoveryServices/vaults', (req) => {
     checkApiVersion(req.query);

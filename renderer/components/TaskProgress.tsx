@@ -38,6 +38,7 @@ const FAILED_TITLE: Record<TaskRecord['kind'], string> = {
   backup: 'The backup failed',
   restore: 'The restore failed',
   diskprep: 'Preparing the drive failed',
+  vault: 'The vault task failed',
 };
 
 /** "1 h 4 min", "3 min 20 s", "12 s": the time left as people say it. */

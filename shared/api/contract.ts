@@ -19,7 +19,20 @@ import {
   StartPrepInputSchema,
 } from '../diskprep/diskprep-api';
 import { DriveListSchema } from '../drives/drive';
+import {
+  DriveLogInputSchema,
+  DriveLogsSchema,
+  JobDetailSchema,
+  JobListSchema,
+  JobRefSchema,
+  JobsChangedSchema,
+  JobSummarySchema,
+  NotificationEmailsInputSchema,
+  ReturnShippingInputSchema,
+  TrackInputSchema,
+} from '../jobs/jobs-api';
 import { TaskRecordSchema } from '../tasks/task-record';
+import { SeedshipVaultContract } from '../vault/vault-contract';
 import { method, channelsOf, type ServiceClient, type ServiceImpl, type EventPayload } from './define';
 
 const NoInput = z.strictObject({});
@@ -209,6 +222,20 @@ export const contract = {
     datacenter: method(LocationInputSchema, DatacenterSchema),
     exportRecord: method(ExportRecordInputSchema, ShippingRecordSchema),
   },
+  jobs: {
+    /** Checks Azure now unless `cached`; a job Azure no longer has stays listed as Deleted with the reason. */
+    list: method(z.strictObject({ cached: z.boolean().optional() }), JobListSchema),
+    show: method(JobRefSchema, JobDetailSchema),
+    /** Carrier and tracking number (unique across the operator's jobs, checked before sending); marks the job shipped unless `markShipped: false`. */
+    track: method(TrackInputSchema, JobDetailSchema),
+    returnShipping: method(ReturnShippingInputSchema, JobDetailSchema),
+    notificationEmails: method(NotificationEmailsInputSchema, JobDetailSchema),
+    cancel: method(JobRefSchema, JobDetailSchema),
+    delete: method(JobRefSchema, JobSummarySchema),
+    driveLogs: method(DriveLogInputSchema, DriveLogsSchema),
+  },
+  /** Seeding the vault after the import job, incremental backups to it, restore from it, clean-up. */
+  vault: SeedshipVaultContract,
   tasks: {
     list: method(NoInput, z.array(TaskRecordSchema)),
     cancel: method(z.strictObject({ id: z.string().max(100) }), TaskRecordSchema),
@@ -225,6 +252,8 @@ export const eventContract = {
   'plan.changed': PlanSchema,
   /** Sent when a task starts, about four times a second while it runs, and when it ends. */
   'task.changed': TaskRecordSchema,
+  /** Import job or drive states that changed since the last check (the scheduled one or a refresh). */
+  'jobs.changed': JobsChangedSchema,
 };
 export type EventContract = typeof eventContract;
 export type EventName = keyof EventContract;

@@ -29,6 +29,8 @@ function fakeServices(overrides: Partial<Services> = {}): Services {
     plan: { get: unused, save: unused, reset: unused, estimate: unused, generatePassphrase: unused, setPassphrase: unused, checkStaging: unused, checkAzure: unused, registerProvider: unused, prepareAzure: unused },
     backup: { start: unused, snapshots: unused, browse: unused, restore: unused },
     diskprep: { jobs: unused, drives: unused, plan: unused, start: unused, preparedDrives: unused, revealKey: unused, createImportJob: unused, datacenter: unused, exportRecord: unused },
+    jobs: { list: unused, show: unused, track: unused, returnShipping: unused, notificationEmails: unused, cancel: unused, delete: unused, driveLogs: unused },
+    vault: { status: unused, seed: unused, backup: unused, snapshots: unused, restore: unused, cleanup: unused },
     tasks: { list: unused, cancel: unused },
     ...overrides,
   };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'cancelled', 'succeeded', 'failed']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TaskKindSchema = z.enum(['backup', 'restore', 'diskprep']);
+export const TaskKindSchema = z.enum(['backup', 'restore', 'diskprep', 'vault']);
 
 export const TaskCountersSchema = z.object({
   filesDone: z.number().int().nonnegative(),

@@ -3,12 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudProfileSchema, type CloudProfile } from '../../../shared/azure/cloud-profile';
+import { formatDecimalBytes } from '../../../shared/drives/format-bytes';
 import { localCloudAdmin } from '../../services/azure/local-cloud-admin';
 import { resolveDataDir } from '../../services/system/data-dir';
 import { LOCAL_CLOUD_ENTRY } from '../app-root';
 import { UsageError } from '../cli-errors';
 
-export const CLOUD_HELP = `Usage: seedship cloud <start|status|clock|approve-sign-in> [options]
+export const CLOUD_HELP = `Usage: seedship cloud <start|status|clock|approve-sign-in|receive> [options]
 
 The local cloud: Azure's identity, Resource Manager (Import/Export, Storage, Resources, Graph) and
 blob storage on 127.0.0.1, for rehearsing the whole journey without Azure.
@@ -18,6 +19,9 @@ blob storage on 127.0.0.1, for rehearsing the whole journey without Azure.
   seedship cloud clock [--advance 15d]        show or move the cloud's clock (two weeks in a second)
   seedship cloud approve-sign-in --code C --user U --password P
                                               finish a device-code sign-in without a browser
+  seedship cloud receive --job NAME --drive PATH[=SERIAL] [--drive ...] [--resource-group RG]
+                                              play the datacenter: receive the job's package, unlock
+                                              and copy each drive into the storage account (root)
 
   --data-dir DIR  Seedship's data folder (the cloud lives in DIR/localcloud)`;
 
@@ -32,6 +36,9 @@ export async function cloudCommand(argv: string[]): Promise<number> {
       code: { type: 'string' },
       user: { type: 'string' },
       password: { type: 'string' },
+      job: { type: 'string' },
+      drive: { type: 'string', multiple: true },
+      'resource-group': { type: 'string' },
     },
     strict: true,
   });
@@ -59,6 +66,13 @@ export async function cloudCommand(argv: string[]): Promise<number> {
       process.stdout.write(`Sign-in ${values.code} approved for ${values.user}.\n`);
       return 0;
     }
+    case 'receive': {
+      if (!values.job || !values.drive?.length) throw new UsageError('receive needs --job and at least one --drive.');
+      readProfile(cloudDir);
+      const args = ['receive', '--data-dir', cloudDir, '--job', values.job, '--json', ...values.drive.flatMap((d) => ['--drive', d])];
+      if (values['resource-group']) args.push('--resource-group', values['resource-group']);
+      return runReceive(args);
+    }
     default:
       throw new UsageError(sub ? `unknown cloud command "${sub}".` : 'say which cloud command to run.');
   }
@@ -77,5 +91,46 @@ function runForeground(cloudDir: string, portBase: string | undefined): Promise<
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
     child.on('exit', (code) => resolve(code ?? 0));
+  });
+}
+
+/** What `localcloud receive --json` prints: the datacenter's receipt for the package, or why it refused. */
+interface ReceiveReceipt {
+  job?: string;
+  state?: string;
+  missing?: string[];
+  drives?: { driveId: string; device: string; state: string; status: string; message: string | null; blobs: number; blobsFailed: number; bytesSucceeded: number; errorLogUri?: string; verboseLogUri?: string }[];
+  error?: { code: string; message: string };
+}
+
+/** Runs the local cloud's datacenter (its progress goes straight to our stderr) and prints each drive's result. */
+function runReceive(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOCAL_CLOUD_ENTRY, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      let receipt: ReceiveReceipt;
+      try {
+        receipt = JSON.parse(out) as ReceiveReceipt;
+      } catch {
+        resolve(code || 1);
+        return;
+      }
+      if (!receipt.error) {
+        const lines: string[] = [];
+        for (const d of receipt.drives ?? []) {
+          lines.push(`Drive ${d.driveId} (${d.device}): ${d.state}, ${d.status}: ${d.blobs - d.blobsFailed} of ${d.blobs} blobs, ${formatDecimalBytes(d.bytesSucceeded)} copied`);
+          if (d.message) lines.push(`  ${d.message}`);
+          if (d.errorLogUri) lines.push(`  error log:   ${d.errorLogUri}`);
+          if (d.verboseLogUri) lines.push(`  verbose log: ${d.verboseLogUri}`);
+        }
+        if (receipt.missing?.length) lines.push(`Not in the package: ${receipt.missing.join(', ')}`);
+        lines.push(`Import job ${receipt.job ?? '?'}: ${receipt.state ?? '?'}`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      resolve(code ?? 1);
+    });
   });
 }

@@ -50,7 +50,7 @@ function runElectron(binary: string, dataDir: string): Promise<number> {
 }
 
 async function runHeadless(port: number, dataDir: string): Promise<number> {
-  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, localCloudEntry: LOCAL_CLOUD_ENTRY, workerDir: WORKER_DIR });
+  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, watchJobs: true, localCloudEntry: LOCAL_CLOUD_ENTRY, workerDir: WORKER_DIR });
   const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch(async (error: unknown) => {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;

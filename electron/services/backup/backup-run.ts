@@ -44,6 +44,8 @@ export interface BackupRunOptions {
   expectedTotals?: { files: number; bytes: number } | null;
   /** Each item that needs the operator's attention, as it is found. */
   onWarning?(path: string, reason: string): void;
+  /** Packs stored in the vault rather than in this folder (after clean-up): their chunks count as stored. */
+  remotePacks?: ReadonlySet<string>;
 }
 
 export interface BackupResult {
@@ -75,7 +77,7 @@ const CATALOG_BATCH = 250;
  */
 export async function runBackup(options: BackupRunOptions): Promise<BackupResult> {
   const { repo, catalog, signal } = options;
-  const reconciled = await reconcileCatalog(catalog, repo.dir, repo.keys);
+  const reconciled = await reconcileCatalog(catalog, repo.dir, repo.keys, options.remotePacks);
   const previous = catalog.latestSnapshot();
   const snapshotId = randomUUID();
   const sources = nameSources(options.sources);

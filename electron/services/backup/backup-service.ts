@@ -40,6 +40,8 @@ export interface BackupRequest {
   passphrase: string;
   /** What disk prep needs about the import; null fields when the CLI wasn't told them. */
   azure?: { subscriptionId: string | null; storageAccount: string | null; container: string | null; resourceGroup: string | null; location: string | null };
+  /** Packs held by the vault and no longer in staging (see reconcileCatalog). */
+  remotePacks?: ReadonlySet<string>;
 }
 
 /**
@@ -109,6 +111,7 @@ export class BackupService {
         signal: task.signal,
         onWarning: (path, reason) => task.warn(path, reason),
         onProgress: (p) => task.update({ filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, bytesWritten: p.bytesWritten }, p.currentFile),
+        ...(request.remotePacks ? { remotePacks: request.remotePacks } : {}),
       });
       await recordStagedJob(stagingPath, repo.config.id, REPOSITORY_FOLDER, {
         jobName: request.jobName,

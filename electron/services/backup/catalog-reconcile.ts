@@ -14,14 +14,16 @@ export interface ReconcileReport {
  * Brings the catalog in line with staging before a backup: half-written packs of an interrupted
  * run are deleted, packs that vanished from staging are forgotten (so their chunks get stored
  * again), and complete packs the catalog never heard of (a kill -9 between rename and record) are
- * read back from their sealed headers.
+ * read back from their sealed headers. `remotePacks` names packs held elsewhere (the vault): those are
+ * not forgotten when absent from the folder.
  */
-export async function reconcileCatalog(catalog: Catalog, repoDir: string, keys: RepositoryKeys): Promise<ReconcileReport> {
+export async function reconcileCatalog(catalog: Catalog, repoDir: string, keys: RepositoryKeys, remotePacks?: ReadonlySet<string>): Promise<ReconcileReport> {
   const removedTemporary = await removeIncompletePacks(repoDir);
   const unfinishedSnapshots = catalog.removeUnfinishedSnapshots();
   const onDisk = new Map((await listPacks(repoDir)).map((path) => [basename(path, '.pack'), path]));
   const known = new Set(catalog.packIds());
-  const gone = [...known].filter((id) => !onDisk.has(id));
+  // Packs kept in the vault (staging cleaned up after seeding) are stored, just not here.
+  const gone = [...known].filter((id) => !onDisk.has(id) && !remotePacks?.has(id));
   catalog.removePacks(gone);
   let learned = 0;
   for (const [id, path] of onDisk) {

@@ -32,6 +32,33 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_name, serial)
    );
    CREATE TABLE diskprep_jobs (job_name TEXT PRIMARY KEY, record TEXT NOT NULL);`,
+  // The vault: each backup's seed (which vault, which snapshot, when verified, the last upload).
+  `CREATE TABLE vault_seeds (job_name TEXT PRIMARY KEY, repository_id TEXT NOT NULL, record TEXT NOT NULL);`,
+  // The job dashboard: every import job the app has seen (its last observed ARM body, why it
+  // disappeared, the notification e-mails the operator keeps with it) and the state changes observed,
+  // since ARM keeps no history of a job.
+  `CREATE TABLE import_jobs (
+     id TEXT PRIMARY KEY,
+     subscription_id TEXT NOT NULL,
+     resource_group TEXT NOT NULL,
+     name TEXT NOT NULL,
+     first_seen_at TEXT NOT NULL,
+     last_checked_at TEXT NOT NULL,
+     record TEXT NOT NULL,
+     deleted_at TEXT,
+     deleted_reason TEXT,
+     notification_emails TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE TABLE import_job_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     job_id TEXT NOT NULL,
+     at TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     drive_id TEXT,
+     state TEXT,
+     text TEXT NOT NULL
+   );
+   CREATE INDEX import_job_events_job ON import_job_events (job_id, seq);`,
 ];
 
 /** Opens (creating if needed) the app's SQLite database in `dataDir` and brings its schema up to date. */

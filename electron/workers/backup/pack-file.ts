@@ -166,11 +166,16 @@ export async function readPackEntries(path: string, keys: RepositoryKeys): Promi
     if (headerLength + 4 > size) throw new Error(`${basename(path)} is truncated.`);
     const header = Buffer.alloc(headerLength);
     await handle.read(header, 0, headerLength, size - 4 - headerLength);
-    const parsed = JSON.parse(openChunk(keys, HEADER_ID, header).toString('utf8')) as { version: number; blobs: PackEntry[] };
-    return parsed.blobs;
+    return openPackHeader(keys, header);
   } finally {
     await handle.close();
   }
+}
+
+/** Authenticates a pack's sealed header (read from wherever the pack is) and gives its blob list. */
+export function openPackHeader(keys: RepositoryKeys, header: Uint8Array): PackEntry[] {
+  const parsed = JSON.parse(openChunk(keys, HEADER_ID, header).toString('utf8')) as { version: number; blobs: PackEntry[] };
+  return parsed.blobs;
 }
 
 /** Reads one sealed chunk out of a pack. */
