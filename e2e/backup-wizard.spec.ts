@@ -1,16 +1,19 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { azureCheck as check, expectWizardStep as expectStep, wizardNext as next } from './fixtures/backup-wizard';
+import { signInWithDeviceCode } from './fixtures/device-code-sign-in';
+import { describeTree } from './fixtures/file-tree';
+import { badThenGood } from './fixtures/form';
 import { startHost, type RunningHost } from './fixtures/headless-host';
-import { launchOperatorBrowser } from './fixtures/operator-browser';
+import { SUBSCRIPTION } from './fixtures/staging';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SUBSCRIPTION = '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001';
 const run = promisify(execFile);
 
 let host: RunningHost;
@@ -45,73 +48,9 @@ function makeSourceTree(source: string): { fifo: string } {
   return { fifo };
 }
 
-/** Every file and folder under `dir`, relative, with the bytes of each file (folders as null). */
-function describeTree(dir: string, skip: (rel: string) => boolean): Map<string, Buffer | null> {
-  const out = new Map<string, Buffer | null>();
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder).sort()) {
-      const full = join(folder, name);
-      const rel = relative(dir, full);
-      if (skip(rel)) continue;
-      const stat = lstatSync(full);
-      if (stat.isDirectory()) {
-        out.set(`${rel}/`, null);
-        walk(full);
-      } else if (stat.isFile()) out.set(rel, readFileSync(full));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Types a value the field must refuse, checks the error under the field, then types a good one. */
-async function badThenGood(page: Page, field: Locator, bad: string, error: string | RegExp, good: string): Promise<void> {
-  await field.fill(bad);
-  await expect(page.getByText(error)).toBeVisible();
-  await field.fill(good);
-  await expect(page.getByText(error)).toHaveCount(0);
-}
-
-async function expectStep(page: Page, step: number, title: string): Promise<void> {
-  await expect(page.getByText(`Step ${step} of 7`)).toBeVisible();
-  await expect(page.getByRole('heading', { name: title, level: 2 })).toBeVisible();
-}
-
-async function next(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: 'Next', exact: true });
-  await expect(button).toBeEnabled({ timeout: 15_000 });
-  await button.click();
-}
-
 async function back(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Back', exact: true }).click();
 }
-
-/** The device code sign-in, as azure-sign-in.spec.ts does it: the operator's own browser on the local cloud's pages. */
-async function signInWithCode(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in with a code' }).click();
-  const card = page.getByLabel('Device code sign-in');
-  await expect(card).toBeVisible({ timeout: 30_000 });
-  const code = (await page.getByTestId('device-code').textContent())?.trim() ?? '';
-  const verificationUri = await card.getByRole('link').getAttribute('href');
-  const operatorBrowser = await launchOperatorBrowser(host.dataDir);
-  try {
-    const login = await operatorBrowser.newPage();
-    await login.goto(verificationUri!);
-    await login.getByLabel('Code').fill(code);
-    await login.getByRole('button', { name: 'Next' }).click();
-    await login.getByLabel('Email').fill('operator@contoso.test');
-    await login.getByLabel('Password').fill('Rehearse-Seedship-1');
-    await login.getByRole('button', { name: 'Sign in' }).click();
-    const accept = login.getByRole('button', { name: 'Accept' });
-    if (await accept.isVisible().catch(() => false)) await accept.click();
-    await expect(page.getByText('Signed in as operator@contoso.test')).toBeVisible({ timeout: 30_000 });
-  } finally {
-    await operatorBrowser.close();
-  }
-}
-
-const check = (page: Page, id: string) => page.locator(`li[data-check="${id}"]`);
 
 test('an operator walks the backup wizard to Back Up Now; the CLI and the Restore page bring the files back byte for byte', async ({ page }, testInfo) => {
   test.setTimeout(600_000);
@@ -250,7 +189,7 @@ test('an operator walks the backup wizard to Back Up Now; the CLI and the Restor
   await next(page);
   await expectStep(page, 6, 'Sign in to Azure');
 
-  await signInWithCode(page);
+  await signInWithDeviceCode(page, host.dataDir);
   // A Blob Storage account can't take an import: the check says so and blocks the wizard.
   await expect(check(page, 'storageAccount')).toHaveAttribute('data-status', 'blocked', { timeout: 30_000 });
   await expect(check(page, 'storageAccount')).toContainText(/general[- ]purpose/i);

@@ -1,15 +1,16 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signInWithDeviceCode } from './fixtures/device-code-sign-in';
+import { expectDiskPrepStep as expectStep } from './fixtures/diskprep-screen';
+import { badThenGood, press } from './fixtures/form';
 import { startHost, type RunningHost } from './fixtures/headless-host';
 import { createLoopDevice, type LoopDevice } from './fixtures/loop-device';
+import { makeStaging as makeStagingIn } from './fixtures/staging';
 
 const MiB = 1024 * 1024;
-const SUBSCRIPTION = '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001';
 const JOB = 'seedship-e2e-disks';
 
 let host: RunningHost;
@@ -33,47 +34,13 @@ test.afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** A staging location as Back Up Now leaves it, in this test's folder. */
+const makeStaging = (jobs: string[], sizes: number[]) => makeStagingIn(work, jobs, sizes);
+
 function loop(sizeBytes: number): LoopDevice {
   const drive = createLoopDevice(sizeBytes);
   cleanups.push(drive.detach);
   return drive;
-}
-
-/**
- * A staging location as Back Up Now leaves it: `seedship-staging.json` naming the import job (the
- * rehearsal world's contosobackup account in seedship-rg, West US 2) beside the repository files.
- */
-function makeStaging(jobs: string[], sizes: number[]): string {
-  const staging = join(work, 'staging');
-  mkdirSync(join(staging, 'repository', 'packs'), { recursive: true });
-  let bytes = 0;
-  sizes.forEach((size, i) => {
-    writeFileSync(join(staging, 'repository', 'packs', `pack-${String(i).padStart(3, '0')}.zst`), randomBytes(size));
-    bytes += size;
-  });
-  writeFileSync(join(staging, 'repository', 'config.json'), JSON.stringify({ id: 'e2e-repository' }));
-  const descriptor = {
-    format: 'seedship-staging',
-    version: 1,
-    repositoryId: 'e2e-repository',
-    repository: 'repository',
-    jobs: jobs.map((jobName) => ({
-      jobName,
-      subscriptionId: SUBSCRIPTION,
-      storageAccount: 'contosobackup',
-      container: 'seedship-import',
-      resourceGroup: 'seedship-rg',
-      location: 'westus2',
-      vault: 'contoso-vault',
-      snapshotId: 'e2e-snapshot-1',
-      sourceBytes: bytes,
-      stagedBytes: bytes,
-      files: sizes.length,
-      createdAt: new Date().toISOString(),
-    })),
-  };
-  writeFileSync(join(staging, 'seedship-staging.json'), `${JSON.stringify(descriptor, null, 2)}\n`);
-  return staging;
 }
 
 /** The whole disk holding `/`: the system disk, which the screen must never offer. */
@@ -86,24 +53,6 @@ function systemDisk(): string | null {
   } catch {
     return null;
   }
-}
-
-async function expectStep(page: Page, title: string): Promise<void> {
-  await expect(page.getByRole('heading', { name: title, level: 2, exact: true })).toBeVisible({ timeout: 30_000 });
-}
-
-async function press(page: Page, name: string): Promise<void> {
-  const button = page.getByRole('button', { name, exact: true });
-  await expect(button).toBeEnabled({ timeout: 30_000 });
-  await button.click();
-}
-
-/** Types a value the field must refuse, checks the error under the field, then a good value clears it. */
-async function badThenGood(page: Page, field: Locator, bad: string, error: string | RegExp, good: string): Promise<void> {
-  await field.fill(bad);
-  await expect(page.getByText(error)).toBeVisible();
-  await field.fill(good);
-  await expect(page.getByText(error)).toHaveCount(0);
 }
 
 async function openDiskPrep(page: Page): Promise<void> {

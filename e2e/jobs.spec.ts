@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppServices, type AppServices } from '../electron/services/app-services';
@@ -6,9 +6,10 @@ import { localCloudAdmin } from '../electron/services/azure/local-cloud-admin';
 import { openDiagnosticsContainer } from '../electron/services/jobs/diagnostics-logs';
 import { signInWithDeviceCode } from './fixtures/device-code-sign-in';
 import { startHost, type RunningHost } from './fixtures/headless-host';
+import { checkNow, jobRow as row } from './fixtures/jobs-page';
+import { SUBSCRIPTION } from './fixtures/staging';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SUBSCRIPTION = '8a6d5b2e-3c1f-4e7a-9b0d-5e5d5eed0001';
 const RG = 'seedship-rg';
 const KEY = '238810-662376-448998-450120-652806-203390-606320-483076';
 const returnAddress = { recipientName: 'Backup Operator', streetAddress1: '1 Main St', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'US', phone: '4255550100', email: 'op@contoso.test' };
@@ -58,15 +59,6 @@ async function seedJobs(): Promise<AppServices> {
   await container.getBlockBlobClient('waies/e2e-moreinfo_WD-E2E-MORE_20261205T101500Z_error.xml').upload(xml, Buffer.byteLength(xml));
   return app;
 }
-
-async function checkNow(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: 'Check now' });
-  await expect(button).toBeEnabled({ timeout: 30_000 });
-  await button.click();
-  await expect(button).toBeEnabled({ timeout: 30_000 });
-}
-
-const row = (page: Page, name: string) => page.getByRole('row', { name: `Job ${name}` });
 
 test('the job dashboard: deadline, a duplicate tracking number, two weeks later, a drive with a corrupted manifest', async ({ page }) => {
   await page.goto(host.url);

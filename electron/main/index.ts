@@ -56,6 +56,7 @@ void app.whenReady().then(() => {
     version: app.getVersion(),
     watchDrives: true,
     watchJobs: true,
+    runSchedule: true,
     launchLocalCloud: utilityProcessLauncher(join(DIST, 'localcloud.mjs')),
     workerDir: join(DIST, 'workers'),
     ...(safeStorage.isEncryptionAvailable() ? { keyProvider: new SafeStorageKeyProvider(dataDir) } : {}),

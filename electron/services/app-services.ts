@@ -18,6 +18,8 @@ import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { AuditLog } from './store/audit-log';
 import { DocumentStore } from './store/document-store';
+import { BackupScheduler } from './scheduler/backup-scheduler';
+import type { Clock } from './scheduler/clock';
 import { TaskRegistry } from './tasks/task-registry';
 import { RecoveryPasswordVault } from './volume/recovery-password-vault';
 import { openDatabase, type Db } from './store/database';
@@ -33,6 +35,12 @@ export interface AppServicesOptions {
   watchDrives?: boolean;
   /** Check the import jobs on a schedule and push `jobs.changed` (the UI transports do). */
   watchJobs?: boolean;
+  /** Run the backup plan's schedule (seed, then incremental backups to the vault): where the app runs long. */
+  runSchedule?: boolean;
+  /** The scheduler's clock (tests move it instead of waiting). */
+  clock?: Clock;
+  /** The schedule's time zone; the computer's unless given (tests). */
+  timeZone?: string;
   /** Replaces the real drive scan (tests of the wiring only). */
   scan?: DriveScan;
   logger?: Logger;
@@ -60,6 +68,7 @@ export interface AppServices {
   diskprep: DiskPrepService;
   jobs: JobsService;
   vault: VaultService;
+  scheduler: BackupScheduler;
   /** Stops watchers and the local cloud and closes the database; resolves when the cloud has exited. */
   close(): Promise<void>;
 }
@@ -111,6 +120,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     workers: { backup: join(workerDir, 'backup-worker.mjs'), restore: join(workerDir, 'restore-worker.mjs') },
     keyCache: new KeyCache(documents, box),
   });
+  const seedStore = new SeedStore(db);
   const vault = new VaultService({
     dataDir: options.dataDir,
     azure,
@@ -118,7 +128,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     backups,
     tasks,
     audit,
-    store: new SeedStore(db),
+    store: seedStore,
     restoreWorker: join(workerDir, 'restore-worker.mjs'),
     keyCache: new KeyCache(documents, box),
   });
@@ -144,6 +154,25 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   const jobWatcher = new JobWatcher({ check: () => jobs.check(), ready: () => jobs.canCheckQuietly(), intervalMs: jobCheckIntervalMs(), logger });
   if (options.watchJobs) jobWatcher.start();
+
+  const scheduler = new BackupScheduler({
+    plans,
+    vault,
+    tasks,
+    events,
+    documents,
+    seeds: seedStore,
+    knownJobState: async (jobName, subscriptionId) => {
+      const { jobs: known } = await jobs.list(true);
+      return known.find((j) => j.name === jobName && (!subscriptionId || j.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()))?.state ?? null;
+    },
+    ready: () => jobs.canCheckQuietly(),
+    audit,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  });
+  if (options.runSchedule) scheduler.start();
 
   const services: Services = {
     app: {
@@ -227,6 +256,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       restore: (input) => vault.restore(input),
       cleanup: (input) => vault.cleanup(input),
     },
+    schedule: {
+      status: () => scheduler.status(),
+    },
     tasks: {
       list: async () => tasks.list(),
       cancel: async ({ id }) => tasks.cancel(id),
@@ -245,9 +277,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     diskprep,
     jobs,
     vault,
+    scheduler,
     close: async () => {
       watcher.stop();
       jobWatcher.stop();
+      scheduler.stop();
       await azure.close();
       db.close();
     },

@@ -20,6 +20,7 @@ import {
 import { ArrowClockwise20Regular, CloudArrowUp20Regular, Delete20Regular } from '@fluentui/react-icons';
 import { formatBytes } from '../../shared/drives/format-bytes';
 import { isFinished } from '../../shared/tasks/task-record';
+import { describeLastRun, describeNextRun } from '../../shared/schedule/schedule-api';
 import type { VaultSnapshot, VaultTarget } from '../../shared/vault/vault-api';
 import { api } from '../api';
 import { SignInPanel } from '../components/SignInPanel';
@@ -28,6 +29,7 @@ import { useCloudStore } from '../stores/cloud-store';
 import { errorField, errorText } from '../stores/error-text';
 import { usePlanStore } from '../stores/plan-store';
 import { latestTask, useTaskStore } from '../stores/task-store';
+import { useScheduleStore } from '../stores/schedule-store';
 import { useVaultStore } from '../stores/vault-store';
 
 const useStyles = makeStyles({
@@ -41,6 +43,8 @@ const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
 });
 
+const local = (iso: string) => new Date(iso).toLocaleString();
+
 /**
  * The vault after the import job: its seed (copied server-side from the import container and
  * verified once the job is Completed), Run now (incremental backups: only new data goes over the
@@ -52,6 +56,7 @@ export function VaultPage() {
   const { status: cloud, load: loadCloud } = useCloudStore();
   const signedIn = !!cloud?.account;
   const { status, loading, error, load, setTarget } = useVaultStore();
+  const { status: schedule, load: loadSchedule } = useScheduleStore();
   const tasks = useTaskStore((s) => s.tasks);
   const track = useTaskStore((s) => s.track);
   const [jobName, setJobName] = useState('');
@@ -70,6 +75,9 @@ export function VaultPage() {
   useEffect(() => {
     void loadPlan();
   }, [loadPlan]);
+  useEffect(() => {
+    void loadSchedule();
+  }, [loadSchedule]);
   useEffect(() => {
     if (!cloud) void loadCloud();
   }, [cloud, loadCloud]);
@@ -226,6 +234,25 @@ export function VaultPage() {
               {formatBytes(upload.bytes)} over the network.
             </Text>
           )}
+        </>
+      )}
+      {schedule && (
+        <>
+          <Title3 as="h2" className={styles.section}>
+            Schedule
+          </Title3>
+          <Text>{describeNextRun(schedule, local)}</Text>
+          {schedule.completed && (
+            <MessageBar intent="success">
+              <MessageBarBody>
+                <MessageBarTitle>The import job is Completed</MessageBarTitle>
+                {schedule.completed.message}
+              </MessageBarBody>
+            </MessageBar>
+          )}
+          {schedule.waiting && <Text>{schedule.waiting}</Text>}
+          <Text>{schedule.lastRun ? describeLastRun(schedule.lastRun, local) : 'Last scheduled run: none yet.'}</Text>
+          {schedule.lastRun?.retention && <Text size={200}>{schedule.lastRun.retention}</Text>}
         </>
       )}
       {task && <TaskProgress taskId={task.id} />}

@@ -31,6 +31,7 @@ import {
   ReturnShippingInputSchema,
   TrackInputSchema,
 } from '../jobs/jobs-api';
+import { ScheduleStatusSchema } from '../schedule/schedule-api';
 import { TaskRecordSchema } from '../tasks/task-record';
 import { SeedshipVaultContract } from '../vault/vault-contract';
 import { method, channelsOf, type ServiceClient, type ServiceImpl, type EventPayload } from './define';
@@ -236,6 +237,10 @@ export const contract = {
   },
   /** Seeding the vault after the import job, incremental backups to it, restore from it, clean-up. */
   vault: SeedshipVaultContract,
+  /** The backup plan's schedule after the import: the next run (seed, incremental, or waiting) and the last one. */
+  schedule: {
+    status: method(NoInput, ScheduleStatusSchema),
+  },
   tasks: {
     list: method(NoInput, z.array(TaskRecordSchema)),
     cancel: method(z.strictObject({ id: z.string().max(100) }), TaskRecordSchema),
@@ -254,6 +259,8 @@ export const eventContract = {
   'task.changed': TaskRecordSchema,
   /** Import job or drive states that changed since the last check (the scheduled one or a refresh). */
   'jobs.changed': JobsChangedSchema,
+  /** The schedule's next run or last run changed (a run started or ended, the job completed, the plan changed). */
+  'schedule.changed': ScheduleStatusSchema,
 };
 export type EventContract = typeof eventContract;
 export type EventName = keyof EventContract;

@@ -31,6 +31,7 @@ function fakeServices(overrides: Partial<Services> = {}): Services {
     diskprep: { jobs: unused, drives: unused, plan: unused, start: unused, preparedDrives: unused, revealKey: unused, createImportJob: unused, datacenter: unused, exportRecord: unused },
     jobs: { list: unused, show: unused, track: unused, returnShipping: unused, notificationEmails: unused, cancel: unused, delete: unused, driveLogs: unused },
     vault: { status: unused, seed: unused, backup: unused, snapshots: unused, restore: unused, cleanup: unused },
+    schedule: { status: unused },
     tasks: { list: unused, cancel: unused },
     ...overrides,
   };

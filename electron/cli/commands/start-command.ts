@@ -7,14 +7,15 @@ import { APP_ROOT, appVersion, LOCAL_CLOUD_ENTRY, RENDERER_DIR, WORKER_DIR } fro
 import { UsageError } from '../cli-errors';
 import { findElectronBinary } from '../electron-binary';
 
-export const START_HELP = `Usage: seedship start [--headless] [--port N] [--data-dir DIR]
+export const START_HELP = `Usage: seedship start [--headless] [--port N] [--data-dir DIR] [--no-schedule]
 
 Starts Seedship: the Electron app where it can run, otherwise the headless host, which serves the
 same app to a browser on 127.0.0.1 and prints the one address (with its session token) to open.
 
   --headless      skip Electron and start the headless host
   --port N        the headless host's port (default 7860; 0 picks a free one)
-  --data-dir DIR  Seedship's data folder (default: SEEDSHIP_DATA_DIR or the per-user folder)`;
+  --data-dir DIR  Seedship's data folder (default: SEEDSHIP_DATA_DIR or the per-user folder)
+  --no-schedule   don't run scheduled backups in this session (rehearsals, tests; Run now still works)`;
 
 export async function startCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,6 +24,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       headless: { type: 'boolean', default: false },
       port: { type: 'string', default: '7860' },
       'data-dir': { type: 'string' },
+      'no-schedule': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -36,7 +38,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     if (electron.ok) return runElectron(electron.path, dataDir);
     process.stdout.write(`Electron can’t start here: ${electron.reason}. Starting the headless host instead.\n`);
   }
-  return runHeadless(port, dataDir);
+  return runHeadless(port, dataDir, !values['no-schedule']);
 }
 
 function runElectron(binary: string, dataDir: string): Promise<number> {
@@ -49,8 +51,8 @@ function runElectron(binary: string, dataDir: string): Promise<number> {
   });
 }
 
-async function runHeadless(port: number, dataDir: string): Promise<number> {
-  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, watchJobs: true, localCloudEntry: LOCAL_CLOUD_ENTRY, workerDir: WORKER_DIR });
+async function runHeadless(port: number, dataDir: string, runSchedule: boolean): Promise<number> {
+  const app = createAppServices({ dataDir, transport: 'headless', version: appVersion(), watchDrives: true, watchJobs: true, runSchedule, localCloudEntry: LOCAL_CLOUD_ENTRY, workerDir: WORKER_DIR });
   const host = await startHeadlessHost({ app, rendererDir: RENDERER_DIR, port }).catch(async (error: unknown) => {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;

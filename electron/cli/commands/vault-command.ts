@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDecimalBytes } from '../../../shared/drives/format-bytes';
 import { isFinished, type TaskRecord } from '../../../shared/tasks/task-record';
+import { describeLastRun, describeNextRun, type ScheduleStatus } from '../../../shared/schedule/schedule-api';
 import type { VaultStatus } from '../../../shared/vault/vault-api';
 import { createAppServices, type AppServices } from '../../services/app-services';
 import { resolveDataDir } from '../../services/system/data-dir';
@@ -23,7 +24,8 @@ server-side copy (nothing passes through this machine), then verified: every blo
 header matching its name, and every chunk of the newest snapshot present. Later backups send only
 their new packs over the network. Restore needs only the vault and the passphrase.
 
-  status   the import job's state, the vault, the seed and what to do next
+  status   the import job's state, the vault, the seed and what to do next; the next scheduled run
+           (will seed, incremental, or waiting for the import job) and how the last one went
   seed     copy and verify the seed (refused until the job is Completed)
   backup   "Run now": seeds first if needed, then backs up the sources (the plan's, or those of the
            last snapshot) and sends only the new packs to the vault
@@ -69,7 +71,8 @@ export async function vaultCommand(argv: string[]): Promise<number> {
     switch (action) {
       case 'status': {
         const status = await app.services.vault.status(target);
-        process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : describeStatus(status));
+        const schedule = await app.services.schedule.status({});
+        process.stdout.write(values.json ? `${JSON.stringify({ ...status, schedule }, null, 2)}\n` : describeStatus(status) + describeSchedule(schedule));
         return 0;
       }
       case 'seed':
@@ -147,5 +150,17 @@ function describeStatus(s: VaultStatus): string {
   }
   for (const p of s.problems) lines.push(`Problem:     ${p}`);
   lines.push(`Next:        ${s.next}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The schedule's lines: the next run (run by the desktop app or the headless host, not by this command) and the last. */
+function describeSchedule(s: ScheduleStatus): string {
+  const local = (iso: string) => new Date(iso).toLocaleString();
+  const lines = [describeNextRun(s, local)];
+  if (s.schedule) lines.push(`             (${s.schedule.days.join(' ')} at ${s.schedule.times.join(', ')}, ${s.timeZone}; run by the Seedship app or \`seedship start\` while it runs)`);
+  if (s.completed) lines.push(`             ${s.completed.message}`);
+  if (s.waiting) lines.push(`             ${s.waiting}`);
+  lines.push(s.lastRun ? describeLastRun(s.lastRun, local) : 'Last scheduled run: none yet');
+  if (s.lastRun?.retention) lines.push(`             ${s.lastRun.retention}`);
   return `${lines.join('\n')}\n`;
 }

@@ -101,6 +101,6 @@ export class AzureService {
   }
 
   close(): Promise<void> {
-    return this.localCloud.stop();
+    return this.localCloud.close();
   }
 }

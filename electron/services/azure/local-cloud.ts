@@ -26,6 +26,8 @@ export class LocalCloud {
   private process: LocalCloudProcess | null = null;
   private starting: Promise<CloudProfile> | null = null;
   private lastOutput = '';
+  /** Set once the app is shutting down: a late caller (a timer, a request in flight) must not start a new cloud. */
+  private closed = false;
   state: LocalCloudState = 'stopped';
 
   constructor(
@@ -40,12 +42,19 @@ export class LocalCloud {
   }
 
   ensureRunning(): Promise<CloudProfile> {
+    if (this.closed) return Promise.reject(new SeedshipError('UNAVAILABLE', 'Seedship is stopping: the local cloud is not started again.'));
     this.starting ??= this.start().catch((error: unknown) => {
       this.starting = null;
       this.state = 'failed';
       throw error;
     });
     return this.starting;
+  }
+
+  /** Stops the cloud for good (the app is closing): later calls to ensureRunning are refused. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.stop();
   }
 
   /** Stops the cloud this app started; resolves once it has exited (it stops Azurite first). */
@@ -71,6 +80,8 @@ export class LocalCloud {
       this.state = 'running';
       return existing;
     }
+    // close() may have come while the check above was waiting.
+    if (this.closed) throw new SeedshipError('UNAVAILABLE', 'Seedship is stopping: the local cloud is not started again.');
     this.state = 'starting';
     const child = this.launch(['start', '--data-dir', this.dataDir, '--port-base', this.portBase, '--watch-stdin']);
     this.process = child;

@@ -58,7 +58,9 @@ function blobNameOf(uri: string, container: string): string | null {
 export async function readDriveLogs(container: ContainerClient, jobName: string, driveId: string, uris: (string | null)[]): Promise<DriveLog[]> {
   const names = new Set<string>();
   const prefix = `waies/${jobName}_${driveId}_`;
-  for await (const blob of container.listBlobsFlat({ prefix })) names.add(blob.name);
+  // The prefix also holds the copy of the drive's manifest (`…_DriveManifest.xml`, the drive's
+  // manifestUri when the job asks for backupDriveManifest): not a log, and its <Blob>s carry no status.
+  for await (const blob of container.listBlobsFlat({ prefix })) if (parseDriveLogName(blob.name)) names.add(blob.name);
   for (const uri of uris) {
     const name = uri ? blobNameOf(uri, container.containerName) : null;
     if (name) names.add(name);

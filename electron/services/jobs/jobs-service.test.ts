@@ -122,6 +122,9 @@ describe('the job dashboard against the local cloud', () => {
     await container.createIfNotExists();
     const xml = `<?xml version="1.0" encoding="utf-8"?><DriveLog Version="2014-11-01"><DriveId>WD-MORE1</DriveId><BitLockerKey>${KEY}</BitLockerKey><Status>ManifestCorrupted</Status></DriveLog>`;
     await container.getBlockBlobClient('waies/dash-moreinfo_WD-MORE1_20261220T101500Z_error.xml').upload(xml, Buffer.byteLength(xml));
+    // The datacenter's copy of the drive's manifest shares the logs' prefix; it is not a log.
+    const manifest = '<?xml version="1.0" encoding="utf-8"?><DriveManifest Version="2014-11-01"><Drive><DriveId>WD-MORE1</DriveId><BlobList><Blob><BlobPath>p/pack-001</BlobPath></Blob></BlobList></Drive></DriveManifest>';
+    await container.getBlockBlobClient('waies/dash-moreinfo_WD-MORE1_20261220T101500Z_DriveManifest.xml').upload(manifest, Buffer.byteLength(manifest));
 
     const detail = await app.jobs.show(ref('dash-moreinfo'));
     const more = detail.drives.find((d) => d.driveId === 'WD-MORE1');
@@ -132,6 +135,7 @@ describe('the job dashboard against the local cloud', () => {
 
     const logs = await app.jobs.driveLogs({ ...ref('dash-moreinfo'), driveId: 'WD-MORE1' });
     expect(logs.problem).toBeNull();
+    expect(logs.logs.map((l) => l.blobName)).toEqual(['waies/dash-moreinfo_WD-MORE1_20261220T101500Z_error.xml']);
     expect(logs.logs[0]).toMatchObject({ kind: 'error', status: 'ManifestCorrupted', timestamp: '20261220T101500Z', truncated: false });
     expect(logs.logs[0]?.text).not.toContain(KEY);
     const none = await app.jobs.driveLogs({ ...ref('dash-moreinfo'), driveId: 'WD-MORE2' });

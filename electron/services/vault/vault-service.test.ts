@@ -3,68 +3,28 @@
 // complete the job, seed (server-side copy + verify), an incremental backup that sends only new
 // packs, restore from the vault alone, a wrong passphrase, and clean-up with its audit trail.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeedshipError } from '../../../shared/api/errors';
-import type { CloudProfile } from '../../../shared/azure/cloud-profile';
-import { isFinished, type TaskRecord } from '../../../shared/tasks/task-record';
-import { createAppServices, type AppServices } from '../app-services';
-import { localCloudAdmin } from '../azure/local-cloud-admin';
+import type { TaskRecord } from '../../../shared/tasks/task-record';
+import type { AppServices } from '../app-services';
 import { openRepository } from '../backup/repository';
 import { listBlobs, REPO_PREFIX } from './blob-transfer';
 import { verifySeed } from './seed-verify';
+import { CLI, MiB, PASSPHRASE, refusal, startVaultRehearsal, tree, type VaultRehearsal } from './testing/vault-rehearsal';
 import { VaultAzure, type ContainerAccess } from './vault-storage';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const ENTRY = join(ROOT, 'dist', 'localcloud.mjs');
-const CLI = join(ROOT, 'bin', 'seedship.mjs');
-const WORKERS = join(ROOT, 'dist', 'workers');
-const USER = { username: 'operator@contoso.test', password: 'Rehearse-Seedship-1' };
-const PASSPHRASE = 'vault rehearsal passphrase 2026';
-const RG = 'seedship-rg';
-const ACCOUNT = 'contosobackup';
-const CONTAINER = 'seedship-vault-seed';
 const JOB = 'vault-job-1';
-const MiB = 1024 * 1024;
 
+let rehearsal: VaultRehearsal;
 let work: string;
 let data: string;
 let staging: string;
 let source: string;
 let app: AppServices;
-let profile: CloudProfile;
-let subscriptionId: string;
 let importContainer: ContainerAccess;
-const finished = new Map<string, TaskRecord>();
-const waiters = new Map<string, (record: TaskRecord) => void>();
-
-/** Resolves when the task has finished (from the task events, no polling). */
-function done(task: TaskRecord): Promise<TaskRecord> {
-  const known = finished.get(task.id);
-  if (known) return Promise.resolve(known);
-  return new Promise((resolve) => waiters.set(task.id, resolve));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<SeedshipError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SeedshipError);
-  return error as SeedshipError;
-}
-
-/** Every regular file under a folder: relative path → contents. */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.set(relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name)));
-  }
-  return out;
-}
+let done: (task: TaskRecord) => Promise<TaskRecord>;
+let setJobState: (state: string) => Promise<unknown>;
 
 function expectSameTree(restored: string, original: string): void {
   const a = tree(restored);
@@ -82,57 +42,13 @@ function seedship(args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
-const setJobState = (state: string) => localCloudAdmin(profile, 'POST', `/jobs/${subscriptionId}/${RG}/${JOB}/state`, { state });
-
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'seedship-vault-'));
-  data = join(work, 'data');
-  staging = join(work, 'staging');
-  source = join(work, 'documents');
-  mkdirSync(join(source, 'reports', '2026'), { recursive: true });
-  writeFileSync(join(source, 'big.bin'), randomBytes(6 * MiB));
-  writeFileSync(join(source, 'reports', '2026', 'q4.csv'), 'quarter,total\n'.repeat(20_000));
-  writeFileSync(join(source, 'reports', 'Überblick – notes.txt'), 'Seedship restores this from the vault.\n');
-  writeFileSync(join(source, 'empty.txt'), '');
-
-  process.env.SEEDSHIP_LOCALCLOUD_PORT_BASE = '0';
-  app = createAppServices({ dataDir: data, transport: 'cli', version: 'test', localCloudEntry: ENTRY, workerDir: WORKERS });
-  app.events.on('task.changed', (record) => {
-    if (!isFinished(record.status)) return;
-    finished.set(record.id, record);
-    waiters.get(record.id)?.(record);
-  });
-  profile = await app.azure.profile();
-  await app.azure.auth.signInWithDeviceCode((prompt) => {
-    void localCloudAdmin(profile, 'POST', '/device-codes/approve', { userCode: prompt.userCode, ...USER });
-  });
-  subscriptionId = profile.subscriptionId as string;
-  const azure = await app.azure.gateway(subscriptionId);
-
-  // The initial backup to staging (the real engine), recorded for the job as Back Up Now does.
-  await app.backups.backUp(
-    { sources: [source], exclusions: { patterns: [], fileTypes: [] }, stagingPath: staging, jobName: JOB, passphrase: PASSPHRASE, azure: { subscriptionId, storageAccount: ACCOUNT, container: CONTAINER, resourceGroup: RG, location: 'westus2' } },
-    { signal: new AbortController().signal, update: () => undefined, warn: () => undefined },
-  );
-
-  // The import job, shipped and received.
-  const { id: storageAccountId } = await azure.storageAccounts.find(ACCOUNT);
-  const returnAddress = { recipientName: 'Backup Operator', streetAddress1: '1 Main St', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA', phone: '4255550100', email: 'op@contoso.test' };
-  await azure.importJobs.create(RG, JOB, {
-    location: 'westus2',
-    properties: { storageAccountId, jobType: 'Import', returnAddress, diagnosticsPath: 'waimportexport', logLevel: 'Error', driveList: [{ driveId: 'WD-VAULT0001', bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076', manifestFile: '\\DriveManifest.xml', manifestHash: 'A1B2C3D4E5F60718293A4B5C6D7E8F90' }] },
-  });
-  await setJobState('Transferring');
-
-  // The datacenter's part: each staging file becomes the block blob <path relative to staging>.
-  importContainer = await new VaultAzure(app.azure).container(subscriptionId, RG, ACCOUNT, CONTAINER);
-  await importContainer.container.createIfNotExists();
-  for (const [path] of tree(staging)) await importContainer.container.getBlockBlobClient(path).uploadFile(join(staging, path));
+  rehearsal = await startVaultRehearsal(JOB);
+  ({ work, data, staging, source, app, importContainer, done, setJobState } = rehearsal);
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  await rehearsal?.close();
 });
 
 describe('the vault after the import', () => {
