@@ -240,3 +240,21 @@ export const ShippingDetailsSchema = ShippingDetailsFieldsSchema.superRefine((de
   }
 });
 export type ShippingDetails = z.infer<typeof ShippingDetailsSchema>;
+
+/** The details as the Import/Export API's returnAddress and returnShipping (job create and update). */
+export function toReturnInfo(shipping: ShippingDraft) {
+  return {
+    returnAddress: {
+      recipientName: shipping.contactName,
+      streetAddress1: shipping.streetAddress1,
+      ...(shipping.streetAddress2 ? { streetAddress2: shipping.streetAddress2 } : {}),
+      city: shipping.city,
+      stateOrProvince: shipping.stateOrProvince,
+      postalCode: shipping.postalCode,
+      countryOrRegion: shipping.countryOrRegion,
+      phone: shipping.phone,
+      email: shipping.email,
+    },
+    returnShipping: { carrierName: shipping.returnCarrier.name, carrierAccountNumber: shipping.returnCarrier.accountNumber },
+  };
+}

@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDecimalBytes } from '../../../shared/drives/format-bytes';
-import { isFinished, type TaskRecord } from '../../../shared/tasks/task-record';
 import { createAppServices } from '../../services/app-services';
 import { resolveDataDir } from '../../services/system/data-dir';
 import { appVersion, LOCAL_CLOUD_ENTRY, WORKER_DIR } from '../app-root';
 import { UsageError } from '../cli-errors';
+import { followTask } from '../follow-task';
 import { readPassphraseFile } from '../passphrase-file';
-import { progressPrinter } from '../progress-line';
 
 export const RESTORE_HELP = `Usage: seedship restore --staging DIR --to DIR [--snapshot ID] [--path P...]
                         [--passphrase-file FILE] [--list] [--data-dir DIR]
@@ -43,33 +42,15 @@ export async function restoreCommand(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const printer = progressPrinter(process.stderr);
-    const finished = new Promise<TaskRecord>((done) => {
-      app.events.on('task.changed', (record) => {
-        if (record.kind !== 'restore') return;
-        if (isFinished(record.status)) done(record);
-        else printer.update(record.counters, record.currentFile);
-      });
-    });
-    const task = await app.backups.restore({
-      stagingPath: staging,
-      to: resolve(values.to as string),
-      ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
-      ...(values.path ? { paths: values.path } : {}),
-      ...(passphrase ? { passphrase } : {}),
-    });
-    const onSignal = () => app.tasks.cancel(task.id);
-    process.once('SIGINT', onSignal);
-    const record = await finished;
-    process.off('SIGINT', onSignal);
-    printer.done();
-    for (const line of record.summary) process.stdout.write(`${line}\n`);
-    for (const w of record.warnings) process.stdout.write(`  ${w.path}: ${w.reason}\n`);
-    if (record.status !== 'succeeded') {
-      process.stderr.write(`seedship restore: ${record.error ?? record.status}\n`);
-      return 1;
-    }
-    return 0;
+    return await followTask(app, 'restore', () =>
+      app.backups.restore({
+        stagingPath: staging,
+        to: resolve(values.to as string),
+        ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
+        ...(values.path ? { paths: values.path } : {}),
+        ...(passphrase ? { passphrase } : {}),
+      }),
+    );
   } finally {
     await app.close();
   }

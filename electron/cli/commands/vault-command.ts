@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDecimalBytes } from '../../../shared/drives/format-bytes';
-import { isFinished, type TaskRecord } from '../../../shared/tasks/task-record';
 import { describeLastRun, describeNextRun, type ScheduleStatus } from '../../../shared/schedule/schedule-api';
 import type { VaultStatus } from '../../../shared/vault/vault-api';
-import { createAppServices, type AppServices } from '../../services/app-services';
+import { createAppServices } from '../../services/app-services';
 import { resolveDataDir } from '../../services/system/data-dir';
 import { appVersion, LOCAL_CLOUD_ENTRY, WORKER_DIR } from '../app-root';
 import { UsageError } from '../cli-errors';
+import { followTask } from '../follow-task';
 import { readPassphraseFile } from '../passphrase-file';
-import { progressPrinter } from '../progress-line';
 
 export const VAULT_HELP = `Usage: seedship vault status  [--job NAME] [--staging DIR] [--vault NAME] [--json]
        seedship vault seed    [--job NAME] [--staging DIR] [--vault NAME] [--passphrase-file FILE]
@@ -76,15 +75,15 @@ export async function vaultCommand(argv: string[]): Promise<number> {
         return 0;
       }
       case 'seed':
-        return await follow(app, () => app.services.vault.seed(target));
+        return await followTask(app, 'vault', () => app.services.vault.seed(target));
       case 'backup':
-        return await follow(app, () => app.services.vault.backup({ ...target, ...(values.source ? { sources: values.source.map((s) => resolve(s)) } : {}) }));
+        return await followTask(app, 'vault', () => app.services.vault.backup({ ...target, ...(values.source ? { sources: values.source.map((s) => resolve(s)) } : {}) }));
       case 'restore':
         if (values.list) {
           for (const s of await app.services.vault.snapshots(target)) process.stdout.write(`${s.id}  ${s.createdAt}  ${s.files} files  ${formatDecimalBytes(s.bytes)}  ${s.sources.join(', ')}\n`);
           return 0;
         }
-        return await follow(app, () =>
+        return await followTask(app, 'vault', () =>
           app.services.vault.restore({
             ...target,
             to: resolve(values.to as string),
@@ -93,47 +92,13 @@ export async function vaultCommand(argv: string[]): Promise<number> {
           }),
         );
       default:
-        return await follow(app, () => app.services.vault.cleanup({ ...(values.job ? { jobName: values.job } : {}), confirm: values.confirm as string }));
+        return await followTask(app, 'vault', () => app.services.vault.cleanup({ ...(values.job ? { jobName: values.job } : {}), confirm: values.confirm as string }));
     }
   } finally {
     await app.close();
   }
 }
 
-/** Starts a vault task and prints its progress, then its summary; Ctrl-C cancels it. */
-async function follow(app: AppServices, start: () => Promise<TaskRecord>): Promise<number> {
-  const printer = progressPrinter(process.stderr);
-  let id: string | null = null;
-  const early = new Map<string, TaskRecord>();
-  let resolveDone: (record: TaskRecord) => void = () => undefined;
-  const finished = new Promise<TaskRecord>((done) => (resolveDone = done));
-  app.events.on('task.changed', (record) => {
-    if (record.kind !== 'vault') return;
-    if (id === null) {
-      if (isFinished(record.status)) early.set(record.id, record);
-      return;
-    }
-    if (record.id !== id) return;
-    if (isFinished(record.status)) resolveDone(record);
-    else printer.update(record.counters, record.currentFile ?? (record.phase ? `(${record.phase})` : null));
-  });
-  const task = await start();
-  id = task.id;
-  const already = early.get(id);
-  if (already) resolveDone(already);
-  const onSignal = () => app.tasks.cancel(task.id);
-  process.once('SIGINT', onSignal);
-  const record = await finished;
-  process.off('SIGINT', onSignal);
-  printer.done();
-  for (const line of record.summary) process.stdout.write(`${line}\n`);
-  for (const w of record.warnings) process.stdout.write(`  ${w.path}: ${w.reason}\n`);
-  if (record.status !== 'succeeded') {
-    process.stderr.write(`seedship vault: ${record.error ?? record.status}\n`);
-    return 1;
-  }
-  return 0;
-}
 
 function describeStatus(s: VaultStatus): string {
   const lines = [

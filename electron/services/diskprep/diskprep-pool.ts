@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SeedshipError } from '../../../shared/api/errors';
-import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type FromDiskPrepWorker, type ToDiskPrepWorker } from '../../workers/diskprep/protocol';
+import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type EncryptPiece, type FromDiskPrepWorker, type ToDiskPrepWorker } from '../../workers/diskprep/protocol';
 
 interface Pending {
   resolve: (value: FromDiskPrepWorker) => void;
@@ -11,7 +11,7 @@ interface Pending {
 
 /**
  * One diskprep-worker per core; `md5` hashes one 4 MiB block (on the copy and on the verify read)
- * on the least busy worker. Workers are terminated on `close` (and so on cancel).
+ * on the least busy worker, `md5Encrypt` also encrypts it for the sectors it is written to. Workers are terminated on `close` (and so on cancel).
  */
 export class DiskPrepPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
@@ -44,6 +44,51 @@ export class DiskPrepPool {
     return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
   }
 
+  /**
+   * Gives every worker the XTS key for md5Encrypt or decryptMd5 (each its own transferred copy: none stays in
+   * this thread). The caller still owns, and zeroes, `key`.
+   */
+  async useKey(key: Buffer, sectorSize: number, direction: 'encrypt' | 'decrypt'): Promise<void> {
+    await Promise.all(
+      this.workers.map((slot) => {
+        const copy = new Uint8Array(key);
+        return this.sendTo(slot, { type: 'key', id: 0, key: copy, sectorSize, direction }, [copy.buffer]);
+      }),
+    );
+  }
+
+  /** Drops the key in every worker. */
+  async forgetKey(): Promise<void> {
+    await Promise.all(this.workers.map((slot) => this.sendTo(slot, { type: 'forget-key', id: 0 }, [])));
+  }
+
+  /**
+   * Hashes the first `hashBytes` of a block of plaintext, then encrypts each piece in place for the
+   * sectors it is written to (useKey first); resolves with the hash and the buffer, now ciphertext.
+   */
+  async md5Encrypt(data: Buffer, hashBytes: number, pieces: EncryptPiece[]): Promise<{ hash: string; data: Buffer }> {
+    const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const reply = await this.send({ type: 'md5-encrypt', id: 0, data: view, hashBytes, pieces }, [data.buffer as ArrayBuffer]);
+    if (reply.type !== 'hashed') throw new Error('diskprep-worker answered out of turn.');
+    return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
+  }
+
+  /** Decrypts the pieces of a block read from the volume in place (useKey 'decrypt' first), then hashes its first `hashBytes`. */
+  async decryptMd5(data: Buffer, hashBytes: number, pieces: EncryptPiece[]): Promise<{ hash: string; data: Buffer }> {
+    const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const reply = await this.send({ type: 'decrypt-md5', id: 0, data: view, hashBytes, pieces }, [data.buffer as ArrayBuffer]);
+    if (reply.type !== 'hashed') throw new Error('diskprep-worker answered out of turn.');
+    return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
+  }
+
+  /** Stretches a recovery key on a worker (the coordinator's thread stays free); the caller zeroes both buffers. */
+  async stretch(recoveryKey: Buffer, salt: Buffer): Promise<Buffer> {
+    const key = new Uint8Array(recoveryKey);
+    const reply = await this.send({ type: 'stretch', id: 0, recoveryKey: key, salt: new Uint8Array(salt) }, [key.buffer]);
+    if (reply.type !== 'stretched') throw new Error('diskprep-worker answered out of turn.');
+    return Buffer.from(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     this.workers.length = 0;
@@ -52,7 +97,15 @@ export class DiskPrepPool {
 
   private send(message: ToDiskPrepWorker, transfer: ArrayBuffer[]): Promise<FromDiskPrepWorker> {
     if (this.failure) return Promise.reject(this.failure);
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return this.sendTo(
+      this.workers.reduce((a, b) => (b.busy < a.busy ? b : a)),
+      message,
+      transfer,
+    );
+  }
+
+  private sendTo(slot: { worker: Worker; busy: number }, message: ToDiskPrepWorker, transfer: ArrayBuffer[]): Promise<FromDiskPrepWorker> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     slot.busy += 1;
     return new Promise((resolve, reject) => {

@@ -6,6 +6,8 @@ export interface FileExtents {
   ranges: [offset: number, length: number][];
   /** The data lives inside its MFT record (small files): no ranges. */
   resident: boolean;
+  /** For a resident file whose bytes disk prep writes itself (a tiny manifest): where its MFT record lies. */
+  mftRecord?: { offset: number; size: number };
 }
 
 export type FileLayout = Record<string, FileExtents>;

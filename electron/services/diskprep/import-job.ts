@@ -1,7 +1,7 @@
 import type { Location, PutJobParameters } from '@azure/arm-storageimportexport';
 import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_FILE, type Datacenter, type ImportJobResult, type PreparedDrive } from '../../../shared/diskprep/diskprep-api';
-import type { ShippingDetails } from '../../../shared/diskprep/shipping-details';
+import { toReturnInfo, type ShippingDetails } from '../../../shared/diskprep/shipping-details';
 import type { AzureService } from '../azure/azure-service';
 import type { StagedJob } from '../backup/staging-descriptor';
 
@@ -33,18 +33,7 @@ export async function createImportJob(azure: AzureService, job: StagedJob, drive
     properties: {
       storageAccountId,
       jobType: 'Import',
-      returnAddress: {
-        recipientName: shipping.contactName,
-        streetAddress1: shipping.streetAddress1,
-        ...(shipping.streetAddress2 ? { streetAddress2: shipping.streetAddress2 } : {}),
-        city: shipping.city,
-        stateOrProvince: shipping.stateOrProvince,
-        postalCode: shipping.postalCode,
-        countryOrRegion: shipping.countryOrRegion,
-        phone: shipping.phone,
-        email: shipping.email,
-      },
-      returnShipping: { carrierName: shipping.returnCarrier.name, carrierAccountNumber: shipping.returnCarrier.accountNumber },
+      ...toReturnInfo(shipping),
       diagnosticsPath: 'waimportexport',
       logLevel: 'Error',
       backupDriveManifest: true,

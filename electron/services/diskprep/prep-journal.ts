@@ -6,10 +6,13 @@ import type { StagingFile } from './staging-files';
  * The journal of one drive, in the app's data folder (never on the target): an append-only JSON
  * Lines file, one fsync'd line per event, so a crash loses at most the line being written. The
  * first line is the drive's plan (files with size and mtime); then one line per finished file
- * with its block MD5s, and the phase changes. Appending keeps each write small whatever the size
+ * with its block MD5s, and the phase changes. Phases: 'copying' (the plain NTFS: small files
+ * through ntfs-3g), 'writing' (BitLocker begun; large files written encrypted straight to their
+ * clusters, each journaled when flushed), 'encrypting' (the in-place pass), 'encrypted', 'verified'.
+ * Appending keeps each write small whatever the size
  * of the drive (a rewritten JSON would grow with every block).
  */
-export type JournalPhase = 'copying' | 'encrypting' | 'encrypted' | 'verified';
+export type JournalPhase = 'copying' | 'writing' | 'encrypting' | 'encrypted' | 'verified';
 
 export interface JournalHeader {
   kind: 'plan';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SeedshipError } from '../../../shared/api/errors';
@@ -10,9 +10,13 @@ import { scanDrives } from '../disks/drive-scanner';
 import type { DriveScan } from '../disks/drives-service';
 import { inspectTarget, TargetIo } from '../volume/block-target';
 import { checkPrepareTarget } from '../volume/prepare-target-check';
-import { prepareVolume } from '../volume/prepare-volume';
+import { newRecoveryProtector, type RecoveryProtector } from '../volume/bitlocker/volume-keys';
+import { BitLockerConversion, planConversion } from '../volume/bitlocker-conversion';
+import type { ByteRange } from '../volume/byte-ranges';
+import { buildPlainNtfs, volumeDescription, volumeGeometry } from '../volume/prepare-volume';
 import { runTool, throwIfAborted } from '../volume/run-tool';
 import { BlockBuffers, copyFileHashed } from './copy-file';
+import { allocateDirectFiles, type BlockSource, writeDirectFile, writeResidentFile } from './direct-write';
 import { DiskPrepPool } from './diskprep-pool';
 import { driveHeaderHash } from './drive-header-hash';
 import { driveSerial } from './drive-serial';
@@ -46,14 +50,37 @@ export interface PrepareDriveDeps {
 }
 
 const MANIFEST_NAME = 'DriveManifest.xml';
+const PLACEHOLDER_HASH = '0'.repeat(32);
+/**
+ * Files from this size on are written once, encrypted, straight to their clusters (direct-write.ts);
+ * smaller ones go through ntfs-3g (they may live inside their MFT record) and are encrypted in place.
+ */
+const DIRECT_MIN_BYTES = 1024 * 1024;
+const isDirect = (f: StagingFile) => f.bytes >= DIRECT_MIN_BYTES;
+/** The note of the 'writing' phase line: what a resumed run needs to carry on writing. */
+const WRITING_PREFIX = 'writing:';
+
+/** Recorded before the BitLocker conversion begins. */
+interface WritingRecord {
+  protectorId: string;
+  method: 'XtsAes128' | 'XtsAes256';
+  /** Every file's and the manifest's extents on the volume. */
+  layout: FileLayout;
+  /** The ranges the in-place pass encrypts (the NTFS can't be read for them once the header is written). */
+  inPlace: ByteRange[];
+}
+
 /** Room kept free besides the files: MFT records, directory indexes, the manifest's growth. */
 const SAFETY_MARGIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Prepares one drive of a job: re-checks the drive, picks the staging files not yet on another
- * drive of the job that fit (whole files), formats NTFS, copies them under the session folder with
- * per-block MD5s, writes DriveManifest.xml, BitLocker-encrypts, and reads every block back through
- * the decrypting reader. A journal in the data folder lets a re-run resume (see PrepJournal).
+ * drive of the job that fit (whole files), formats NTFS, copies the small ones under the session
+ * folder through ntfs-3g, allocates the large ones and DriveManifest.xml, begins the BitLocker
+ * conversion, writes the large files (per-block MD5s) and the manifest encrypted straight to their
+ * clusters so each byte is written once, encrypts the rest of the used space in place, and reads
+ * every block back through the decrypting reader. A journal in the data folder lets a re-run
+ * resume (see PrepJournal): mid-copy, and mid-write (with the recovery password from the vault).
  */
 export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDeps): Promise<PreparedDrive> {
   const note = (text: string) => o.onNote?.(text);
@@ -84,7 +111,8 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
   const current = new Map(listing.files.map((f) => [f.path, f]));
   const elsewhere = new Set(others.flatMap((j) => j.state.header.files.map((f) => f.path)));
 
-  let mode: 'fresh' | 'resume-copy' | 'recopy' | 'verify-only' = 'fresh';
+  let mode: 'fresh' | 'resume-copy' | 'resume-write' | 'recopy' | 'verify-only' = 'fresh';
+  let resumeWrite: { record: WritingRecord; recoveryPassword: string } | null = null;
   if (journal) {
     for (const f of journal.state.header.files) {
       const now = current.get(f.path);
@@ -93,8 +121,13 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
       }
     }
     const state = await readVolumeState(target.device);
+    const record = writingRecord(journal);
+    const password = record ? deps.recoveryPassword(serial, record.protectorId) : null;
     if (journal.state.phase === 'copying' && state === 'ntfs') mode = 'resume-copy';
-    else if (journal.state.phase === 'encrypted' || journal.state.phase === 'verified') mode = 'verify-only';
+    else if (journal.state.phase === 'writing' && state === 'bitlocker' && record && password) {
+      mode = 'resume-write';
+      resumeWrite = { record, recoveryPassword: password };
+    } else if (journal.state.phase === 'encrypted' || journal.state.phase === 'verified') mode = 'verify-only';
     else mode = 'recopy';
   }
   if (!journal) {
@@ -107,88 +140,185 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
   }
 
   const pool = new DiskPrepPool(o.workerDir);
+  /** This run's recovery password with its stretched key (a fresh drive only); zeroed at the end. */
+  let protector: RecoveryProtector | undefined;
   try {
-    let layout: FileLayout | null = null;
     let run = 0;
     const index = journal?.state.header.index ?? 1 + Math.max(0, ...prepared.map((d) => d.index), ...others.map((j) => j.state.header.index));
     const sessionFolder = journal?.state.header.sessionFolder ?? `${o.jobName}-${index}`;
     const xts256 = journal?.state.header.xts256 ?? o.xts256 ?? false;
+    const ntfsPathOf = (f: StagingFile) => `/${sessionFolder}/${f.path}`;
     if (journal) {
-      run = await journal.startRun(mode === 'resume-copy' ? `Resumed the copy: ${journal.state.done.size} finished files are kept.` : mode === 'recopy' ? 'The previous run stopped during encryption: the drive is prepared again from scratch (no other drive is touched).' : 'Encryption had finished: verifying again.');
+      const kept = `Resumed the copy: ${journal.state.done.size} finished files are kept.`;
+      run = await journal.startRun(mode === 'resume-copy' || mode === 'resume-write' ? kept : mode === 'recopy' ? 'The previous run stopped during encryption: the drive is prepared again from scratch (no other drive is touched).' : 'Encryption had finished: verifying again.');
       note(journal.state.notes.at(-1) as string);
       if (mode === 'recopy') await journal.restart(run, 'Prepared again from scratch after a crash during encryption.');
     }
 
-    let result: { recoveryPassword: string; protectorId: string; method: 'XtsAes128' | 'XtsAes256' } | null = null;
-    let manifestHash = '';
-    if (mode !== 'verify-only') {
-      const populate = async (mountpoint: string, signal: AbortSignal | undefined) => {
-        if (!journal) {
-          const free = await statfs(mountpoint);
-          const usable = Math.max(0, free.bavail * free.bsize - SAFETY_MARGIN_BYTES);
-          const remaining = listing.files.filter((f) => !elsewhere.has(f.path));
-          // Per file: cluster rounding, an MFT record, and its manifest lines.
-          const cost = (f: StagingFile) => Math.ceil(f.bytes / 4096) * 4096 + 4096 + Math.ceil(f.bytes / MANIFEST_BLOCK_BYTES) * 160;
-          const plan = planSpanning(remaining.map((f) => ({ path: f.path, bytes: cost(f) })), [{ device: target.device, usableBytes: usable }]);
-          const chosen = new Set((plan.drives[0]?.files ?? []).map((f) => f.path));
-          const first = remaining[0];
-          if (chosen.size === 0 && first) throw new SeedshipError('VALIDATION', `${join(root, first.path)} does not fit on ${target.device} (${usable} bytes free after formatting).`, 'device');
-          journal = await PrepJournal.create(o.dataDir, { jobName: o.jobName, serial, device: target.device, stagingPath: root, sessionFolder, index, xts256, files: remaining.filter((f) => chosen.has(f.path)) });
-          run = await journal.startRun(`Started on ${target.device}.`);
+    /** A fresh drive's plan, from the room the formatted NTFS really has: the files that fit, in order. */
+    const planDrive = async (mountpoint: string): Promise<PrepJournal> => {
+      const free = await statfs(mountpoint);
+      const usable = Math.max(0, free.bavail * free.bsize - SAFETY_MARGIN_BYTES);
+      const remaining = listing.files.filter((f) => !elsewhere.has(f.path));
+      // Per file: cluster rounding, an MFT record, and its manifest lines.
+      const cost = (f: StagingFile) => Math.ceil(f.bytes / 4096) * 4096 + 4096 + Math.ceil(f.bytes / MANIFEST_BLOCK_BYTES) * 160;
+      const plan = planSpanning(remaining.map((f) => ({ path: f.path, bytes: cost(f) })), [{ device: target.device, usableBytes: usable }]);
+      const chosen = new Set((plan.drives[0]?.files ?? []).map((f) => f.path));
+      const first = remaining[0];
+      if (chosen.size === 0 && first) throw new SeedshipError('VALIDATION', `${join(root, first.path)} does not fit on ${target.device} (${usable} bytes free after formatting).`, 'device');
+      return PrepJournal.create(o.dataDir, { jobName: o.jobName, serial, device: target.device, stagingPath: root, sessionFolder, index, xts256, files: remaining.filter((f) => chosen.has(f.path)) });
+    };
+    const totalBytes = (j: PrepJournal) => j.state.header.files.reduce((n, f) => n + f.bytes, 0);
+    const doneBytes = (j: PrepJournal) => j.state.header.files.filter((f) => j.state.done.has(f.path)).reduce((n, f) => n + f.bytes, 0);
+
+    /** On the mount: small files copied (hashed, journaled) one at a time, in order; large files and the manifest created empty. */
+    const copySmallFiles = async (j: PrepJournal, mountpoint: string): Promise<void> => {
+      const total = totalBytes(j);
+      let done = doneBytes(j);
+      progress('copy', done, total * 3);
+      const buffers = new BlockBuffers(pool.size * 2 + 2);
+      for (const f of j.state.header.files.filter((g) => !j.state.done.has(g.path))) {
+        throwIfAborted(o.signal);
+        const from = join(root, ...f.path.split('/'));
+        const to = join(mountpoint, sessionFolder, ...f.path.split('/'));
+        await mkdir(dirname(to), { recursive: true });
+        if (isDirect(f)) {
+          // Empty (a resumed run may find it allocated by the run before): its clusters come after unmounting.
+          await writeFile(to, '');
+          continue;
         }
-        const j = journal;
-        const files = j.state.header.files;
-        const total = files.reduce((n, f) => n + f.bytes, 0);
-        let done = files.filter((f) => j.state.done.has(f.path)).reduce((n, f) => n + f.bytes, 0);
-        progress('copy', done, total * 3);
-        const queue = files.filter((f) => !j.state.done.has(f.path));
-        const buffers = new BlockBuffers(pool.size * 2 + 2);
-        // One file at a time, in order: a single writer keeps each file in one piece on the NTFS.
-        for (const f of queue) {
-          throwIfAborted(signal);
+        const hashes = await copyFileHashed({ source: from, target: to, expectedBytes: f.bytes, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), onBytes: (n) => progress('copy', (done += n), total * 3, f.path) });
+        await checkUnchanged(from, f, 'during the copy');
+        await j.fileDone(f.path, hashes, run);
+      }
+      await writeFile(join(mountpoint, MANIFEST_NAME), '');
+    };
+
+    /**
+     * The large files not yet done, encrypted straight to their clusters (each journaled once flushed),
+     * then the manifest (its size was fixed in advance: every hash has 32 hex digits). Returns its MD5.
+     */
+    const writeDirectData = async (j: PrepJournal, conversion: BitLockerConversion, layout: FileLayout): Promise<string> => {
+      const total = totalBytes(j);
+      let done = doneBytes(j);
+      progress('copy', done, total * 3);
+      const buffers = new BlockBuffers(pool.size * 2 + 2);
+      const device = await open(target.device, 'r+');
+      let journaling: Promise<void> = Promise.resolve();
+      try {
+        await pool.useKey(conversion.fvek, conversion.sectorSize, 'encrypt');
+        const write = (ntfsPath: string, bytes: number, source: BlockSource, shorter: () => SeedshipError, currentFile: string | null) => {
+          const extents = layout[ntfsPath];
+          if (!extents) throw new SeedshipError('INTERNAL', `No layout recorded for ${ntfsPath}.`);
+          return writeDirectFile({ device, source, bytes, extents, sectorSize: conversion.sectorSize, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), shorter, onBytes: (n) => currentFile !== null && progress('copy', (done += n), total * 3, currentFile) });
+        };
+        for (const f of j.state.header.files.filter((g) => isDirect(g) && !j.state.done.has(g.path))) {
+          throwIfAborted(o.signal);
           const from = join(root, ...f.path.split('/'));
-          const to = join(mountpoint, sessionFolder, ...f.path.split('/'));
-          await mkdir(dirname(to), { recursive: true });
-          const hashes = await copyFileHashed({ source: from, target: to, expectedBytes: f.bytes, pool, buffers, ...(signal ? { signal } : {}), onBytes: (n) => progress('copy', (done += n), total * 3, f.path) });
-          // The file must still be the one planned (a backup running meanwhile would change it).
-          const after = await stat(from);
-          if (after.size !== f.bytes || Math.trunc(after.mtimeMs) !== f.mtimeMs) throw new SeedshipError('CONFLICT', `Staging file ${from} changed during the copy.`, 'stagingPath');
-          await j.fileDone(f.path, hashes, run);
+          const input = await open(from, 'r');
+          try {
+            if ((await input.stat()).size !== f.bytes) throw changedError(from, 'changed size since the drive was planned');
+            const source: BlockSource = async (buffer, length, position) => (await input.read(buffer, 0, length, position)).bytesRead;
+            const hashes = await write(ntfsPathOf(f), f.bytes, source, () => changedError(from, 'got shorter during the copy'), f.path);
+            await checkUnchanged(from, f, 'during the copy');
+            // A file is journaled done only once a flush begun after its last write has finished; that
+            // flush runs while the next file is read, hashed and encrypted (one in flight at a time).
+            await journaling;
+            journaling = device.datasync().then(() => j.fileDone(f.path, hashes, run));
+            journaling.catch(() => undefined);
+          } finally {
+            await input.close();
+          }
         }
-        const manifest = buildDriveManifest(serial, blobsOf(j, job.container as string, sessionFolder));
-        await writeFile(join(mountpoint, MANIFEST_NAME), manifest);
-        manifestHash = createHash('md5').update(manifest).digest('hex').toUpperCase();
-        return { files: files.length, bytes: total };
-      };
-      const beforeEncrypt = async () => {
-        const j = journal as PrepJournal;
-        layout = await readFileLayout(target.device, [...j.state.header.files.map((f) => `/${sessionFolder}/${f.path}`), `/${MANIFEST_NAME}`]);
-        await j.setPhase('encrypting', run);
-      };
+        await journaling;
+        const manifest = Buffer.from(buildDriveManifest(serial, blobsOf(j, job.container as string, sessionFolder)));
+        if (manifest.length !== manifestBytes(j)) throw new SeedshipError('INTERNAL', `DriveManifest.xml came out at ${manifest.length} bytes, ${manifestBytes(j)} were allocated.`);
+        const manifestExtents = layout[`/${MANIFEST_NAME}`];
+        if (manifestExtents?.resident) {
+          // A tiny job's manifest fits its MFT record (not yet encrypted: the in-place pass comes next).
+          await writeResidentFile(target.device, manifestExtents, manifest);
+        } else {
+          const fromManifest: BlockSource = (buffer, length, position) => Promise.resolve(manifest.copy(buffer, 0, position, position + length));
+          await write(`/${MANIFEST_NAME}`, manifest.length, fromManifest, () => new SeedshipError('INTERNAL', 'The manifest ended early.'), null);
+          await device.datasync();
+        }
+        return createHash('md5').update(manifest).digest('hex').toUpperCase();
+      } finally {
+        await journaling.catch(() => undefined);
+        await pool.forgetKey().catch(() => undefined);
+        await device.close();
+      }
+    };
+
+    /** DriveManifest.xml's exact size, known before any hash: each is 32 hex digits. */
+    const manifestBytes = (j: PrepJournal) => Buffer.byteLength(buildDriveManifest(serial, blobsOf(j, job.container as string, sessionFolder, PLACEHOLDER_HASH)));
+
+    let recoveryPasswordNow: string | null = null;
+    if (mode !== 'verify-only') {
       const totalOf = () => (journal ? journal.state.header.files.reduce((n, f) => n + f.bytes, 0) : 0);
-      const volume = await prepareVolume({
-        device: target.device,
-        populate,
-        reuseNtfs: mode === 'resume-copy',
-        beforeEncrypt,
-        xts256,
-        label: `Seedship ${index}`,
-        signal: o.signal,
-        workerDir: o.workerDir,
-        onProgress: (p) => {
-          if (p.phase === 'format') progress('format', 0, 1);
-          else if (p.phase === 'encrypt' && p.totalBytes > 0) progress('encrypt', totalOf() * (1 + p.doneBytes / p.totalBytes), totalOf() * 3);
-        },
-      });
-      result = volume;
-      deps.saveRecoveryPassword(serial, volume.protectorId, target.device, volume.recoveryPassword);
-      await (journal as PrepJournal).setPhase('encrypted', run, JSON.stringify({ protectorId: volume.protectorId, method: volume.method, manifestHash, layout }));
+      let conversion: BitLockerConversion;
+      let record: WritingRecord;
+      if (resumeWrite) {
+        record = resumeWrite.record;
+        conversion = await BitLockerConversion.resume(target.device, resumeWrite.recoveryPassword);
+      } else {
+        // 1. The plain NTFS: reserved files, folders, small files copied, large files and the manifest created empty.
+        const { sectorSize, volumeBytes } = await volumeGeometry(target.device);
+        const label = `Seedship ${index}`;
+        // The recovery password's stretch (about a second of SHA-256) runs on a worker meanwhile.
+        const stretching = newRecoveryProtector((key, salt) => pool.stretch(key, salt));
+        stretching.catch(() => undefined);
+        await buildPlainNtfs(target.device, {
+          sectorSize,
+          label,
+          reuse: mode === 'resume-copy',
+          signal: o.signal,
+          onFormat: () => progress('format', 0, 1),
+          fill: async (mountpoint) => {
+            if (!journal) journal = await planDrive(mountpoint);
+            run ||= await journal.startRun(`Started on ${target.device}.`);
+            await copySmallFiles(journal, mountpoint);
+          },
+        });
+        throwIfAborted(o.signal);
+        const j = journal as unknown as PrepJournal;
+        // 2. The large files' and the manifest's clusters, allocated and marked initialized; where everything lies.
+        const direct = [...j.state.header.files.filter(isDirect).map((f) => ({ ntfsPath: ntfsPathOf(f), bytes: f.bytes })), { ntfsPath: `/${MANIFEST_NAME}`, bytes: manifestBytes(j) }];
+        const directLayout = await allocateDirectFiles(target.device, direct, o.signal);
+        const layout: FileLayout = { ...(await readFileLayout(target.device, j.state.header.files.filter((f) => !isDirect(f)).map(ntfsPathOf))), ...directLayout };
+        // 3. Keys; the recovery password is in the vault before the volume header makes the drive unreadable without it.
+        const skip = Object.values(directLayout).flatMap((e) => e.ranges.map(([offset, length]) => ({ offset, length })));
+        const plan = await planConversion(target.device, sectorSize, volumeBytes, skip);
+        protector = await stretching;
+        conversion = await BitLockerConversion.create(target.device, plan, { xts256, description: volumeDescription(label), protector });
+        deps.saveRecoveryPassword(serial, conversion.protectorId, target.device, conversion.recoveryPassword);
+        record = { protectorId: conversion.protectorId, method: conversion.method, layout, inPlace: plan.inPlace };
+        await j.setPhase('writing', run, `${WRITING_PREFIX}${JSON.stringify(record)}`);
+        await conversion.begin();
+      }
+      const j = journal as unknown as PrepJournal;
+      try {
+        // 4. Large files, then the manifest, encrypted straight to their clusters.
+        const manifestHash = await writeDirectData(j, conversion, record.layout);
+        // 5. Everything else in place (MFT, indexes, small files, reserved areas, tail), then "encrypted".
+        await j.setPhase('encrypting', run);
+        await conversion.encryptInPlace(record.inPlace, {
+          signal: o.signal,
+          workerDir: o.workerDir,
+          onProgress: (d, t) => progress('encrypt', totalOf() * (1 + (t > 0 ? d / t : 1)), totalOf() * 3),
+        });
+        await conversion.finish();
+        recoveryPasswordNow = conversion.recoveryPassword;
+        await j.setPhase('encrypted', run, JSON.stringify({ protectorId: record.protectorId, method: record.method, manifestHash, layout: record.layout }));
+      } finally {
+        await conversion.close();
+      }
     }
 
     const j = journal as PrepJournal;
     const encrypted = encryptedRecord(j);
     if (!encrypted) throw new SeedshipError('INTERNAL', `The journal of ${serial} lacks the encryption record.`);
-    const recoveryPassword = result?.recoveryPassword ?? deps.recoveryPassword(serial, encrypted.protectorId);
+    const recoveryPassword = recoveryPasswordNow ?? deps.recoveryPassword(serial, encrypted.protectorId);
     if (!recoveryPassword) throw new SeedshipError('NOT_FOUND', `The recovery password of drive ${serial} is not in this app's vault: prepare the drive again.`, 'device');
     const files = j.state.header.files;
     const total = files.reduce((n, f) => n + f.bytes, 0);
@@ -196,6 +326,7 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
     const report = await verifyPreparedDrive({
       device: target.device,
       recoveryPassword,
+      ...(protector ? { known: protector } : {}),
       layout: encrypted.layout,
       files: files.map((f) => ({ ntfsPath: `/${sessionFolder}/${f.path}`, bytes: f.bytes, blockHashes: j.state.done.get(f.path)?.blockHashes ?? [] })),
       manifest: { ntfsPath: `/${MANIFEST_NAME}`, md5: encrypted.manifestHash },
@@ -227,6 +358,7 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
     progress('done', total * 3, total * 3);
     return drive;
   } finally {
+    protector?.stretched.fill(0);
     await pool.close();
   }
 }
@@ -244,10 +376,25 @@ function encryptedRecord(journal: PrepJournal): EncryptedRecord | null {
   return text ? (JSON.parse(text) as EncryptedRecord) : null;
 }
 
+function writingRecord(journal: PrepJournal): WritingRecord | null {
+  const text = [...journal.state.notes].reverse().find((n) => n.startsWith(WRITING_PREFIX));
+  return text ? (JSON.parse(text.slice(WRITING_PREFIX.length)) as WritingRecord) : null;
+}
+
+/** The file must still be the one planned (a backup running meanwhile would change it). */
+async function checkUnchanged(path: string, f: StagingFile, when: string): Promise<void> {
+  const after = await stat(path);
+  if (after.size !== f.bytes || Math.trunc(after.mtimeMs) !== f.mtimeMs) throw new SeedshipError('CONFLICT', `Staging file ${path} changed ${when}.`, 'stagingPath');
+}
+
+function changedError(path: string, what: string): SeedshipError {
+  return new SeedshipError('CONFLICT', `Staging file ${path} ${what}: run the backup again, then disk prep.`, 'stagingPath');
+}
+
 /** The manifest's blobs: each file under the container at its staging path, in plan order. */
-function blobsOf(journal: PrepJournal, container: string, sessionFolder: string): ManifestBlob[] {
+function blobsOf(journal: PrepJournal, container: string, sessionFolder: string, placeholder?: string): ManifestBlob[] {
   return journal.state.header.files.map((f) => {
-    const hashes = journal.state.done.get(f.path)?.blockHashes ?? [];
+    const hashes = placeholder !== undefined ? Array.from({ length: Math.ceil(f.bytes / MANIFEST_BLOCK_BYTES) }, () => placeholder) : (journal.state.done.get(f.path)?.blockHashes ?? []);
     return {
       blobPath: `${container}/${f.path}`,
       filePath: `\\${sessionFolder}\\${f.path.split('/').join('\\')}`,

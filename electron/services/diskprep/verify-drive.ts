@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
-import { BitLockerVolume } from '../volume/open-volume';
+import type { RecoveryProtector } from '../volume/bitlocker/volume-keys';
+import { BitLockerVolume, type SealedPiece } from '../volume/open-volume';
 import { throwIfAborted } from '../volume/run-tool';
 import type { DiskPrepPool } from './diskprep-pool';
 import type { FileExtents, FileLayout } from './file-layout';
@@ -23,11 +24,13 @@ export interface VerifyDriveReport {
 /**
  * Reads every file of a prepared drive back through the BitLocker reader (decrypting with the
  * recovery password, as the datacenter will) and checks each 4 MiB block's MD5 against the
- * manifest; the hashing runs on the worker pool while the next blocks are read and decrypted.
+ * manifest; decrypting and hashing run on the worker pool while the next blocks are read.
  */
 export async function verifyPreparedDrive(o: {
   device: string;
   recoveryPassword: string;
+  /** The password's stretched key, when the caller just created the volume (saves a second; see UnlockOptions). */
+  known?: RecoveryProtector;
   layout: FileLayout;
   files: VerifyFile[];
   manifest: { ntfsPath: string; md5: string };
@@ -35,13 +38,20 @@ export async function verifyPreparedDrive(o: {
   signal?: AbortSignal;
   onBytes?: (doneBytes: number) => void;
 }): Promise<VerifyDriveReport> {
-  const volume = await BitLockerVolume.open(o.device, o.recoveryPassword);
+  const volume = await BitLockerVolume.open(o.device, o.recoveryPassword, o.known ? { known: o.known } : {});
   const report: VerifyDriveReport = { blocks: 0, bytes: 0, residentFiles: 0, mismatches: [] };
   try {
     if (!volume.fullyEncrypted) report.mismatches.push('the volume is not marked fully encrypted');
     for (const p of volume.metadataProblems) report.mismatches.push(`BitLocker metadata copy ${p.copy}: ${p.reason}`);
     const inFlight = new Set<Promise<void>>();
     const limit = o.pool.size * 2;
+    // The workers decrypt as well as hash: one thread alone would hold the read to its XTS speed.
+    const key = volume.shareKey();
+    try {
+      await o.pool.useKey(key, volume.sectorSize, 'decrypt');
+    } finally {
+      key.fill(0);
+    }
     for (const file of o.files) {
       const extents = o.layout[file.ntfsPath];
       if (!extents) throw new SeedshipError('INTERNAL', `No layout recorded for ${file.ntfsPath}.`);
@@ -54,11 +64,12 @@ export async function verifyPreparedDrive(o: {
       for (let i = 0; i < blocks; i += 1) {
         throwIfAborted(o.signal);
         const start = i * MANIFEST_BLOCK_BYTES;
-        const data = await readFileBytes(volume, extents, start, Math.min(MANIFEST_BLOCK_BYTES, file.bytes - start));
+        const length = Math.min(MANIFEST_BLOCK_BYTES, file.bytes - start);
+        const { data, sealed } = await readFileSealed(volume, extents, start, length);
         const expected = file.blockHashes[i];
-        const job = o.pool.md5(data).then(({ hash }) => {
+        const job = o.pool.decryptMd5(data, length, sealed).then(({ hash }) => {
           report.blocks += 1;
-          report.bytes += data.length;
+          report.bytes += length;
           o.onBytes?.(report.bytes);
           if (hash !== expected) report.mismatches.push(`${file.ntfsPath} block ${i} (offset ${start}): MD5 ${hash}, manifest ${expected ?? 'none'}`);
         });
@@ -68,6 +79,7 @@ export async function verifyPreparedDrive(o: {
       }
     }
     await Promise.all(inFlight);
+    await o.pool.forgetKey();
     const manifestExtents = o.layout[o.manifest.ntfsPath];
     if (manifestExtents && !manifestExtents.resident) {
       const total = manifestExtents.ranges.reduce((n, r) => n + r[1], 0);
@@ -83,9 +95,12 @@ export async function verifyPreparedDrive(o: {
   }
 }
 
-/** `length` bytes of a file from `offset`, decrypted, following its extents. */
-async function readFileBytes(volume: BitLockerVolume, extents: FileExtents, offset: number, length: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafeSlow(length);
+/**
+ * The device reads that bring back `length` bytes of a file from `offset`, following its extents:
+ * where to read (whole sectors), where the piece goes in the file's buffer, and how much of it is
+ * the file's. Throws when the extents end before the file does.
+ */
+function* extentReads(extents: FileExtents, offset: number, length: number, sectorSize: number): Generator<{ device: number; at: number; take: number; readLength: number }> {
   let fileAt = 0;
   let filled = 0;
   for (const [rangeOffset, rangeLength] of extents.ranges) {
@@ -95,14 +110,38 @@ async function readFileBytes(volume: BitLockerVolume, extents: FileExtents, offs
     if (from < rangeEnd) {
       const within = from - fileAt;
       const take = Math.min(length - filled, rangeLength - within);
-      const ss = volume.sectorSize;
-      const readFrom = rangeOffset + within;
-      const readLength = Math.ceil(take / ss) * ss;
-      (await volume.read(readFrom, readLength)).copy(out, filled, 0, take);
+      yield { device: rangeOffset + within, at: filled, take, readLength: Math.ceil(take / sectorSize) * sectorSize };
       filled += take;
     }
     fileAt = rangeEnd;
   }
-  if (filled !== length) throw new SeedshipError('INTERNAL', 'A file’s recorded extents are shorter than the file.');
+  if (filled < length) throw new SeedshipError('INTERNAL', 'A file’s recorded extents are shorter than the file.');
+}
+
+/**
+ * `length` bytes of a file from `offset`, following its extents, as stored (see readSealed): the
+ * buffer runs to the end of the last sector so every sealed piece is whole sectors.
+ */
+async function readFileSealed(volume: BitLockerVolume, extents: FileExtents, offset: number, length: number): Promise<{ data: Buffer; sealed: SealedPiece[] }> {
+  const ss = volume.sectorSize;
+  let out: Buffer | null = null;
+  const sealed: SealedPiece[] = [];
+  for (const r of extentReads(extents, offset, length, ss)) {
+    const piece = await volume.readSealed(r.device, r.readLength);
+    // The usual case, the block inside one extent: no copy.
+    if (r.at === 0 && r.take === length) return piece;
+    // Extents are whole clusters, so every piece but the last is whole sectors and lands at `at`.
+    out ??= Buffer.allocUnsafeSlow(Math.ceil(length / ss) * ss);
+    piece.data.copy(out, r.at);
+    for (const p of piece.sealed) sealed.push({ ...p, offset: p.offset + r.at });
+  }
+  if (!out) throw new SeedshipError('INTERNAL', 'A file’s recorded extents are shorter than the file.');
+  return { data: out, sealed };
+}
+
+/** `length` bytes of a file from `offset`, decrypted, following its extents. */
+async function readFileBytes(volume: BitLockerVolume, extents: FileExtents, offset: number, length: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafeSlow(length);
+  for (const r of extentReads(extents, offset, length, volume.sectorSize)) (await volume.read(r.device, r.readLength)).copy(out, r.at, 0, r.take);
   return out;
 }

@@ -2,7 +2,7 @@ import type { JobResponse, UpdateJobParameters } from '@azure/arm-storageimporte
 import type { TokenCredential } from '@azure/core-auth';
 import { SeedshipError } from '../../../shared/api/errors';
 import { defaultScope, type CloudProfile } from '../../../shared/azure/cloud-profile';
-import { emailProblem } from '../../../shared/diskprep/shipping-details';
+import { emailProblem, toReturnInfo } from '../../../shared/diskprep/shipping-details';
 import {
   carrierProblem,
   duplicateTracking,
@@ -475,24 +475,7 @@ export class JobsService {
     const carriers = await this.supportedCarriers(input.subscriptionId, record.job.location);
     const carrier = carrierProblem(shipping.returnCarrier.name, carriers);
     if (carrier) throw new SeedshipError('VALIDATION', carrier.replace('The carrier', 'The return carrier'), 'shipping.returnCarrier.name');
-    await this.update(
-      input,
-      {
-        returnAddress: {
-          recipientName: shipping.contactName,
-          streetAddress1: shipping.streetAddress1,
-          ...(shipping.streetAddress2 ? { streetAddress2: shipping.streetAddress2 } : {}),
-          city: shipping.city,
-          stateOrProvince: shipping.stateOrProvince,
-          postalCode: shipping.postalCode,
-          countryOrRegion: shipping.countryOrRegion,
-          phone: shipping.phone,
-          email: shipping.email,
-        },
-        returnShipping: { carrierName: shipping.returnCarrier.name, carrierAccountNumber: shipping.returnCarrier.accountNumber },
-      },
-      'returnShipping',
-    );
+    await this.update(input, toReturnInfo(shipping), 'returnShipping');
     this.records.addEvent(jobKey(input.subscriptionId, input.resourceGroup, input.jobName), { at: this.lastKnownNow().toISOString(), kind: 'note', driveId: null, state: null, text: 'Return address and carrier updated.' });
     return this.show(input);
   }

@@ -57,6 +57,16 @@ export class TargetIo {
     return buffer;
   }
 
+  /** Fills `buffer` from `offset`. */
+  async readInto(buffer: Buffer, offset: number): Promise<void> {
+    let done = 0;
+    while (done < buffer.length) {
+      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done);
+      if (bytesRead === 0) throw new SeedshipError('INTERNAL', `Reading ${buffer.length} bytes at ${offset} hit the end of the device.`);
+      done += bytesRead;
+    }
+  }
+
   async write(offset: number, data: Buffer): Promise<void> {
     let done = 0;
     while (done < data.length) {

@@ -14,12 +14,20 @@ import { parseFveVolumeHeader } from './bitlocker/fve-volume-header';
 import { guidFromBytes } from './bitlocker/guid-time';
 import { recoveryKeyFromPassword } from './bitlocker/recovery-password';
 import { stretchRecoveryKey } from './bitlocker/stretch-key';
+import type { RecoveryProtector } from './bitlocker/volume-keys';
 import { inspectTarget, TargetIo } from './block-target';
 import { writeDecryptedImage } from './decrypted-image';
 import { RESERVED_DIR } from './ntfs/reserved-files';
 import { checkNtfs, mountNtfs } from './ntfs/ntfs-tools';
-import { type VolumeProgress } from './prepare-volume';
+import { type VolumeProgress } from './volume-progress';
 import { throwIfAborted } from './run-tool';
+
+/** Bytes [offset, offset + length) of a readSealed result, to XTS-decrypt as the sectors from `firstSector` on. */
+export interface SealedPiece {
+  offset: number;
+  length: number;
+  firstSector: number;
+}
 
 /** One metadata copy that is missing, damaged or altered. */
 export interface MetadataProblem {
@@ -44,10 +52,10 @@ export class BitLockerVolume {
     readonly metadata: FveMetadata,
     /** Copies that failed validation; reads used a good one. */
     readonly metadataProblems: MetadataProblem[],
-    fvek: Buffer,
+    /** Kept (zeroed by close) only so shareKey can hand it to worker threads. */
+    private readonly fvek: Buffer,
   ) {
     this.cipher = new XtsSectorCipher(fvek, sectorSize, 'decrypt');
-    fvek.fill(0);
     this.zeroAreas = [
       ...metadata.metadataOffsets.map((offset) => ({ offset, length: METADATA_AREA_BYTES })),
       { offset: metadata.volumeHeaderOffset, length: metadata.volumeHeaderSectors * sectorSize },
@@ -73,73 +81,30 @@ export class BitLockerVolume {
    * password is malformed or does not unlock the volume, and (field 'device') when no metadata copy
    * is intact.
    */
-  static async open(device: string, recoveryPassword: string): Promise<BitLockerVolume> {
-    const recoveryKey = recoveryKeyFromPassword(recoveryPassword);
-    const target = await inspectTarget(device);
+  static async open(device: string, recoveryPassword: string, o: UnlockOptions = {}): Promise<BitLockerVolume> {
+    const unlocked = await unlockBitLocker(device, recoveryPassword, o);
+    unlocked.vmk.fill(0);
     const io = await TargetIo.open(device, 'r');
-    try {
-      const header = parseFveVolumeHeader(await io.read(0, 512));
-      if (!header) throw new SeedshipError('VALIDATION', `${device} is not a BitLocker volume (no Windows 7+ -FVE-FS- header).`, 'device');
-      const copies: (ParsedMetadataArea | string)[] = [];
-      for (const offset of header.metadataOffsets) {
-        try {
-          if (offset <= 0 || offset + METADATA_AREA_BYTES > target.bytes) throw new RangeError('its offset lies outside the device');
-          const parsed = parseMetadataArea(await io.read(offset, METADATA_AREA_BYTES));
-          copies.push(parsed.crcMatches ? parsed : 'its CRC-32 does not match (damaged or altered)');
-        } catch (error) {
-          copies.push((error as Error).message);
-        }
-      }
-      const candidates = copies.filter((c): c is ParsedMetadataArea => typeof c !== 'string');
-      const first = candidates[0];
-      if (!first) throw new SeedshipError('VALIDATION', `No intact BitLocker metadata on ${device}: ${describeCopies(copies, header.metadataOffsets)}.`, 'device');
-      const vmkEntry = first.metadata.vmk;
-      if (vmkEntry.protection !== PROTECTION_RECOVERY_PASSWORD) throw new SeedshipError('VALIDATION', `${device} has no recovery-password protector.`, 'device');
-      const stretched = stretchRecoveryKey(recoveryKey, vmkEntry.salt);
-      recoveryKey.fill(0);
-      const vmkPlain = unwrapKey(stretched, vmkEntry.wrapped);
-      stretched.fill(0);
-      if (!vmkPlain) throw new SeedshipError('VALIDATION', `The recovery password does not unlock ${device}.`, 'recoveryPassword');
-      const vmk = decodeKeyDatum(vmkPlain);
-      vmkPlain.fill(0);
-      if (vmk.method !== VMK_KEY_METHOD || vmk.key.length !== 32) throw new SeedshipError('VALIDATION', `The volume master key on ${device} is malformed.`, 'device');
-
-      const problems: MetadataProblem[] = [];
-      let trusted: ParsedMetadataArea | undefined;
-      copies.forEach((copy, i) => {
-        const offset = header.metadataOffsets[i] as number;
-        if (typeof copy === 'string') problems.push({ copy: i + 1, offset, reason: copy });
-        else if (!validationMatches(copy, vmk.key)) problems.push({ copy: i + 1, offset, reason: 'its sealed SHA-256 does not match its contents (altered)' });
-        else if (copy.metadata.metadataOffsets.some((o, j) => o !== header.metadataOffsets[j])) problems.push({ copy: i + 1, offset, reason: 'its metadata offsets disagree with the volume header' });
-        else trusted ??= copy;
-      });
-      if (!trusted) {
-        vmk.key.fill(0);
-        throw new SeedshipError('VALIDATION', `Every BitLocker metadata copy on ${device} failed validation: ${problems.map((p) => `copy ${p.copy}: ${p.reason}`).join('; ')}.`, 'device');
-      }
-      const fvekPlain = unwrapKey(vmk.key, trusted.metadata.fvek);
-      vmk.key.fill(0);
-      if (!fvekPlain) throw new SeedshipError('VALIDATION', `The full-volume encryption key on ${device} does not unwrap (altered metadata).`, 'device');
-      const fvek = decodeKeyDatum(fvekPlain);
-      fvekPlain.fill(0);
-      const m = trusted.metadata;
-      const expectedKeyBytes = m.method === ENCRYPTION_METHOD.XtsAes128 ? 32 : m.method === ENCRYPTION_METHOD.XtsAes256 ? 64 : 0;
-      if (expectedKeyBytes === 0) throw new SeedshipError('VALIDATION', `${device} uses encryption method 0x${m.method.toString(16)}; only XTS-AES (0x8004, 0x8005) is supported.`, 'device');
-      if (fvek.method !== m.method || fvek.key.length !== expectedKeyBytes) throw new SeedshipError('VALIDATION', `The encryption key on ${device} does not match its method.`, 'device');
-      const volumeBytes = Math.floor(target.bytes / header.sectorSize) * header.sectorSize;
-      return new BitLockerVolume(io, volumeBytes, header.sectorSize, m, problems, fvek.key);
-    } catch (error) {
-      recoveryKey.fill(0);
-      await io.close();
-      throw error;
-    }
+    return new BitLockerVolume(io, unlocked.volumeBytes, unlocked.sectorSize, unlocked.metadata, unlocked.problems, unlocked.fvek);
   }
 
   /** Decrypted bytes [offset, offset + length), both whole sectors, as a reader of the unlocked volume sees them. */
   async read(offset: number, length: number): Promise<Buffer> {
+    const { data, sealed } = await this.readSealed(offset, length);
+    for (const p of sealed) this.cipher.transformInPlace(data.subarray(p.offset, p.offset + p.length), p.firstSector);
+    return data;
+  }
+
+  /**
+   * `read` without the decryption: the bytes as stored (zero areas and the relocated boot area
+   * already mapped), and the pieces still to XTS-decrypt, at their offset in `data`, each with its
+   * first sector number. Lets a caller decrypt on worker threads (with shareKey).
+   */
+  async readSealed(offset: number, length: number): Promise<{ data: Buffer; sealed: SealedPiece[] }> {
     const ss = this.sectorSize;
     if (offset % ss !== 0 || length % ss !== 0 || offset < 0 || offset + length > this.volumeBytes) throw new RangeError('Reads are whole sectors inside the volume.');
     const out = Buffer.allocUnsafeSlow(length);
+    const sealed: SealedPiece[] = [];
     const m = this.metadata;
     const bootBytes = m.volumeHeaderSectors * ss;
     const cuts = new Set([offset, offset + length, bootBytes, m.encryptedVolumeBytes]);
@@ -152,21 +117,119 @@ export class BitLockerVolume {
       const piece = out.subarray(start - offset, end - offset);
       if (this.zeroAreas.some((a) => start >= a.offset && start < a.offset + a.length)) {
         piece.fill(0);
-      } else if (start < bootBytes) {
-        // The boot area lives (encrypted, with its own position as tweak) in the relocated copy.
-        const from = m.volumeHeaderOffset + start;
-        (await this.io.read(from, end - start)).copy(piece);
-        if (from < m.encryptedVolumeBytes) this.cipher.transformInPlace(piece, from / ss);
-      } else {
-        (await this.io.read(start, end - start)).copy(piece);
-        if (start < m.encryptedVolumeBytes) this.cipher.transformInPlace(piece, start / ss);
+        continue;
       }
+      // The boot area lives (encrypted, with its own position as tweak) in the relocated copy.
+      const from = start < bootBytes ? m.volumeHeaderOffset + start : start;
+      await this.io.readInto(piece, from);
+      if (from < m.encryptedVolumeBytes) sealed.push({ offset: start - offset, length: end - start, firstSector: from / ss });
     }
-    return out;
+    return { data: out, sealed };
+  }
+
+  /** A copy of the volume's XTS key, to decrypt readSealed's pieces elsewhere; the caller zeroes it. */
+  shareKey(): Buffer {
+    return Buffer.from(this.fvek);
   }
 
   close(): Promise<void> {
+    this.fvek.fill(0);
     return this.io.close();
+  }
+}
+
+export interface UnlockOptions {
+  /**
+   * This password's stretched key, if the caller has it (it created the volume): used when the
+   * volume's salt is the one it was stretched with, which saves the second of stretching.
+   */
+  known?: RecoveryProtector;
+}
+
+/** A BitLocker volume's keys and trusted metadata; the caller owns (and zeroes) `vmk` and `fvek`. */
+export interface UnlockedBitLocker {
+  volumeBytes: number;
+  sectorSize: number;
+  metadata: FveMetadata;
+  /** Copies that failed validation; `metadata` is a good one. */
+  problems: MetadataProblem[];
+  protectorId: string;
+  vmk: Buffer;
+  /** The XTS key K1‖K2 of the sectors. */
+  fvek: Buffer;
+}
+
+/**
+ * Reads the metadata of `device`, unwraps the VMK with the recovery password, picks a copy whose
+ * sealed hash matches, and unwraps the FVEK. Throws VALIDATION (field 'recoveryPassword') when the
+ * password is malformed or does not unlock the volume, and (field 'device') when no metadata copy
+ * is intact.
+ */
+export async function unlockBitLocker(device: string, recoveryPassword: string, o: UnlockOptions = {}): Promise<UnlockedBitLocker> {
+  const recoveryKey = recoveryKeyFromPassword(recoveryPassword);
+  const target = await inspectTarget(device);
+  const io = await TargetIo.open(device, 'r');
+  try {
+    const header = parseFveVolumeHeader(await io.read(0, 512));
+    if (!header) throw new SeedshipError('VALIDATION', `${device} is not a BitLocker volume (no Windows 7+ -FVE-FS- header).`, 'device');
+    const copies: (ParsedMetadataArea | string)[] = [];
+    for (const offset of header.metadataOffsets) {
+      try {
+        if (offset <= 0 || offset + METADATA_AREA_BYTES > target.bytes) throw new RangeError('its offset lies outside the device');
+        const parsed = parseMetadataArea(await io.read(offset, METADATA_AREA_BYTES));
+        copies.push(parsed.crcMatches ? parsed : 'its CRC-32 does not match (damaged or altered)');
+      } catch (error) {
+        copies.push((error as Error).message);
+      }
+    }
+    const candidates = copies.filter((c): c is ParsedMetadataArea => typeof c !== 'string');
+    const first = candidates[0];
+    if (!first) throw new SeedshipError('VALIDATION', `No intact BitLocker metadata on ${device}: ${describeCopies(copies, header.metadataOffsets)}.`, 'device');
+    const vmkEntry = first.metadata.vmk;
+    if (vmkEntry.protection !== PROTECTION_RECOVERY_PASSWORD) throw new SeedshipError('VALIDATION', `${device} has no recovery-password protector.`, 'device');
+    const known = o.known?.password === recoveryPassword && o.known.salt.equals(vmkEntry.salt) ? o.known : null;
+    const stretched = known ? Buffer.from(known.stretched) : stretchRecoveryKey(recoveryKey, vmkEntry.salt);
+    recoveryKey.fill(0);
+    const vmkPlain = unwrapKey(stretched, vmkEntry.wrapped);
+    stretched.fill(0);
+    if (!vmkPlain) throw new SeedshipError('VALIDATION', `The recovery password does not unlock ${device}.`, 'recoveryPassword');
+    const vmk = decodeKeyDatum(vmkPlain);
+    vmkPlain.fill(0);
+    if (vmk.method !== VMK_KEY_METHOD || vmk.key.length !== 32) throw new SeedshipError('VALIDATION', `The volume master key on ${device} is malformed.`, 'device');
+
+    const problems: MetadataProblem[] = [];
+    let trusted: ParsedMetadataArea | undefined;
+    copies.forEach((copy, i) => {
+      const offset = header.metadataOffsets[i] as number;
+      if (typeof copy === 'string') problems.push({ copy: i + 1, offset, reason: copy });
+      else if (!validationMatches(copy, vmk.key)) problems.push({ copy: i + 1, offset, reason: 'its sealed SHA-256 does not match its contents (altered)' });
+      else if (copy.metadata.metadataOffsets.some((o, j) => o !== header.metadataOffsets[j])) problems.push({ copy: i + 1, offset, reason: 'its metadata offsets disagree with the volume header' });
+      else trusted ??= copy;
+    });
+    if (!trusted) {
+      vmk.key.fill(0);
+      throw new SeedshipError('VALIDATION', `Every BitLocker metadata copy on ${device} failed validation: ${problems.map((p) => `copy ${p.copy}: ${p.reason}`).join('; ')}.`, 'device');
+    }
+    const fvekPlain = unwrapKey(vmk.key, trusted.metadata.fvek);
+    if (!fvekPlain) {
+      vmk.key.fill(0);
+      throw new SeedshipError('VALIDATION', `The full-volume encryption key on ${device} does not unwrap (altered metadata).`, 'device');
+    }
+    const fvek = decodeKeyDatum(fvekPlain);
+    fvekPlain.fill(0);
+    const m = trusted.metadata;
+    const expectedKeyBytes = m.method === ENCRYPTION_METHOD.XtsAes128 ? 32 : m.method === ENCRYPTION_METHOD.XtsAes256 ? 64 : 0;
+    if (expectedKeyBytes === 0 || fvek.method !== m.method || fvek.key.length !== expectedKeyBytes) {
+      vmk.key.fill(0);
+      fvek.key.fill(0);
+      if (expectedKeyBytes === 0) throw new SeedshipError('VALIDATION', `${device} uses encryption method 0x${m.method.toString(16)}; only XTS-AES (0x8004, 0x8005) is supported.`, 'device');
+      throw new SeedshipError('VALIDATION', `The encryption key on ${device} does not match its method.`, 'device');
+    }
+    const volumeBytes = Math.floor(target.bytes / header.sectorSize) * header.sectorSize;
+    return { volumeBytes, sectorSize: header.sectorSize, metadata: m, problems, protectorId: guidFromBytes(m.vmk.guid), vmk: vmk.key, fvek: fvek.key };
+  } finally {
+    recoveryKey.fill(0);
+    await io.close();
   }
 }
 

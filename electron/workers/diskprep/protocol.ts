@@ -1,11 +1,40 @@
 /** Messages between the disk-prep coordinator and its worker threads (one per core). */
-export const DISKPREP_PROTOCOL_VERSION = 1;
+export const DISKPREP_PROTOCOL_VERSION = 2;
 
 export interface DiskPrepWorkerInit {
   protocol: number;
 }
 
-/** Hash one block; the buffer is transferred to the worker, and back with the answer. */
-export type ToDiskPrepWorker = { type: 'md5'; id: number; data: Uint8Array };
+/** Bytes [offset, offset + length) of a block, bound for the sectors from `firstSector` on. */
+export interface EncryptPiece {
+  offset: number;
+  length: number;
+  firstSector: number;
+}
 
-export type FromDiskPrepWorker = { type: 'hashed'; id: number; hash: string; data: Uint8Array } | { type: 'failed'; id: number; message: string };
+export type ToDiskPrepWorker =
+  /** Hash one block; the buffer is transferred to the worker, and back with the answer. */
+  | { type: 'md5'; id: number; data: Uint8Array }
+  /**
+   * Holds this XTS key (K1‖K2, transferred, zeroed once the AES contexts have it) for
+   * 'md5-encrypt' or 'decrypt-md5' (`direction`); `sectorSize` is the data unit (its tweak is the
+   * sector number).
+   */
+  | { type: 'key'; id: number; key: Uint8Array; sectorSize: number; direction: 'encrypt' | 'decrypt' }
+  /** XTS-decrypt each piece of a block read from the volume in place, then hash its first `hashBytes` (the verify read). */
+  | { type: 'decrypt-md5'; id: number; data: Uint8Array; hashBytes: number; pieces: EncryptPiece[] }
+  /**
+   * Hash the first `hashBytes` of one block of plaintext, then XTS-encrypt each piece in place, its
+   * first sector numbered `firstSector` (the piece's device offset / sector size).
+   */
+  | { type: 'md5-encrypt'; id: number; data: Uint8Array; hashBytes: number; pieces: EncryptPiece[] }
+  /** Drops the key. */
+  | { type: 'forget-key'; id: number }
+  /** Stretch a BitLocker recovery key (2^20 SHA-256 rounds, about a second) off the coordinator's thread. */
+  | { type: 'stretch'; id: number; recoveryKey: Uint8Array; salt: Uint8Array };
+
+export type FromDiskPrepWorker =
+  | { type: 'hashed'; id: number; hash: string; data: Uint8Array }
+  | { type: 'ok'; id: number }
+  | { type: 'stretched'; id: number; key: Uint8Array }
+  | { type: 'failed'; id: number; message: string };

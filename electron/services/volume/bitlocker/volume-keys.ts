@@ -19,8 +19,30 @@ export interface NewBitLockerVolume {
   fvek: Buffer;
 }
 
+/** A recovery password and the key it stretches to under `salt` (the AES-CCM key that wraps the VMK). */
+export interface RecoveryProtector {
+  password: string;
+  salt: Buffer;
+  /** The owner zeroes it once done. */
+  stretched: Buffer;
+}
+
 /**
- * Generates recovery password, VMK and FVEK from the OS random source, wraps the VMK under the
+ * A fresh recovery password, stretched by `stretch` (2^20 SHA-256 rounds, about a second: a caller
+ * may run it on a worker thread while it does other work).
+ */
+export async function newRecoveryProtector(stretch: (recoveryKey: Buffer, salt: Buffer) => Buffer | Promise<Buffer> = stretchRecoveryKey): Promise<RecoveryProtector> {
+  const { password, key } = generateRecoveryPassword();
+  const salt = randomBytes(16);
+  try {
+    return { password, salt, stretched: await stretch(key, salt) };
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * Generates recovery password (unless `protector` brings one, already stretched), VMK and FVEK from the OS random source, wraps the VMK under the
  * stretched recovery key and the FVEK under the VMK, and fills in metadata in the
  * "encryption in progress, nothing encrypted yet" state.
  */
@@ -31,18 +53,29 @@ export function createBitLockerVolume(o: {
   volumeHeaderOffset: number;
   description: string;
   now?: Date;
+  /** The caller still owns (and zeroes) its stretched key. */
+  protector?: RecoveryProtector;
 }): NewBitLockerVolume {
   const filetime = toFiletime(o.now ?? new Date());
   const nonces = new NonceSource(filetime);
-  const { password, key: recoveryKey } = generateRecoveryPassword();
-  const salt = randomBytes(16);
+  let password: string;
+  let salt: Buffer;
+  let stretched: Buffer;
+  if (o.protector) {
+    ({ password, salt } = o.protector);
+    stretched = Buffer.from(o.protector.stretched);
+  } else {
+    const generated = generateRecoveryPassword();
+    password = generated.password;
+    salt = randomBytes(16);
+    stretched = stretchRecoveryKey(generated.key, salt);
+    generated.key.fill(0);
+  }
   const vmk = randomBytes(32);
   const fvek = randomXtsKey(o.method === 'XtsAes128' ? 32 : 64);
   const method = ENCRYPTION_METHOD[o.method];
-  const stretched = stretchRecoveryKey(recoveryKey, salt);
   const wrappedVmk = wrapKey(stretched, encodeKeyDatum(VMK_KEY_METHOD, vmk), nonces.take());
   stretched.fill(0);
-  recoveryKey.fill(0);
   const vmkGuid = randomGuidBytes();
   const metadata: FveMetadata = {
     currentState: FVE_STATE.switching,

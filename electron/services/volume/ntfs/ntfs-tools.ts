@@ -58,19 +58,45 @@ export interface ClusterRun {
 
 /** The runlist of a file's unnamed $DATA attribute, from `ntfsinfo -v -F`. */
 export async function readFileRuns(device: string, path: string): Promise<ClusterRun[]> {
+  return (await readFileInfo(device, path)).runs;
+}
+
+export interface NtfsFileInfo {
+  /** The MFT record number of the file's base record. */
+  record: number;
+  /** Empty when the data is resident (inside the MFT record). */
+  runs: ClusterRun[];
+  resident: boolean;
+  dataSize: number;
+  /** Bytes readers take from the clusters; past it they see zeros (non-resident data only). */
+  initializedSize: number;
+}
+
+/** MFT record number and unnamed $DATA attribute of a file, from `ntfsinfo -v -F`. */
+export async function readFileInfo(device: string, path: string): Promise<NtfsFileInfo> {
   const text = await runText('ntfsinfo', ['-v', '-F', path, device]);
+  const record = /Dumping Inode (\d+)/.exec(text)?.[1];
   // A fragmented file's runs continue in extension records (an attribute list): one unnamed $DATA
   // section per record, each with its own slice of the runlist.
   const sections = text.split(/Dumping attribute /).filter((section) => section.startsWith('$DATA') && /Name length:\s+0 /.test(section));
   const data = sections[0];
-  if (!data) throw new SeedshipError('INTERNAL', `ntfsinfo shows no data attribute for ${path}.`);
-  if (/Resident:\s+Yes/.test(data)) return [];
+  if (!data || record === undefined) throw new SeedshipError('INTERNAL', `ntfsinfo shows no data attribute for ${path}.`);
+  const size = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(data)?.[1] ?? 0);
+  if (/Resident:\s+Yes/.test(data)) return { record: Number(record), runs: [], resident: true, dataSize: size('Data size'), initializedSize: size('Data size') };
   const runs: ClusterRun[] = [];
   for (const match of sections.join('\n').matchAll(/^\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+|<HOLE>)\s+(0x[0-9a-f]+)\s*$/gim)) {
     const [, vcn, lcn, length] = match as unknown as [string, string, string, string];
     runs.push({ vcn: Number(vcn), lcn: lcn.startsWith('0x') ? Number(lcn) : undefined, length: Number(length) });
   }
-  return runs;
+  return { record: Number(record), runs, resident: false, dataSize: size('Data size'), initializedSize: size('Initialized size') };
+}
+
+/**
+ * Allocates `bytes` of clusters to an existing (empty) file of an unmounted NTFS without writing
+ * them: `ntfsfallocate` sets the data size and leaves the initialized size at 0 (see mft-record.ts).
+ */
+export async function allocateFile(device: string, path: string, bytes: number, signal?: AbortSignal): Promise<void> {
+  await runTool('ntfsfallocate', ['-l', String(bytes), device, path], { signal, timeoutMs: 600_000 });
 }
 
 /** The $Bitmap (MFT record 6): bit n set = cluster n in use. */
