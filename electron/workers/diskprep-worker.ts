@@ -20,8 +20,9 @@ if (init.protocol !== DISKPREP_PROTOCOL_VERSION) {
   throw new Error(`diskprep-worker speaks protocol ${DISKPREP_PROTOCOL_VERSION}, the coordinator ${String(init.protocol)}: restart Seedship.`);
 }
 
-let cipher: XtsSectorCipher | null = null;
-let direction: 'encrypt' | 'decrypt' = 'encrypt';
+/** One cipher per direction: the write pass encrypts while the readback of flushed files decrypts. */
+let encryptor: XtsSectorCipher | null = null;
+let decryptor: XtsSectorCipher | null = null;
 
 port.on('message', (message: ToDiskPrepWorker) => {
   let reply: FromDiskPrepWorker;
@@ -39,14 +40,16 @@ function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
       return { type: 'hashed', id: message.id, hash: md5(message.data), data: message.data };
     case 'key': {
       const key = Buffer.from(message.key.buffer, message.key.byteOffset, message.key.byteLength);
-      cipher = new XtsSectorCipher(key, message.sectorSize, message.direction);
-      direction = message.direction;
+      const cipher = new XtsSectorCipher(key, message.sectorSize, message.direction);
+      if (message.direction === 'encrypt') encryptor = cipher;
+      else decryptor = cipher;
       // The AES contexts hold the key schedule now; no other copy stays in this thread's memory.
       key.fill(0);
       return { type: 'ok', id: message.id };
     }
     case 'md5-encrypt': {
-      if (!cipher || direction !== 'encrypt') throw new Error('md5-encrypt without an encryption key.');
+      const cipher = encryptor;
+      if (!cipher) throw new Error('md5-encrypt without an encryption key.');
       // The manifest's hash is of the plaintext: hash first, then encrypt the same bytes in place.
       const block = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
       const hash = md5(block.subarray(0, message.hashBytes));
@@ -54,13 +57,15 @@ function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
       return { type: 'hashed', id: message.id, hash, data: message.data };
     }
     case 'decrypt-md5': {
-      if (!cipher || direction !== 'decrypt') throw new Error('decrypt-md5 without a decryption key.');
+      const cipher = decryptor;
+      if (!cipher) throw new Error('decrypt-md5 without a decryption key.');
       const block = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
       for (const p of message.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
       return { type: 'hashed', id: message.id, hash: md5(block.subarray(0, message.hashBytes)), data: message.data };
     }
     case 'forget-key':
-      cipher = null;
+      encryptor = null;
+      decryptor = null;
       return { type: 'ok', id: message.id };
     case 'stretch': {
       const recoveryKey = Buffer.from(message.recoveryKey.buffer, message.recoveryKey.byteOffset, message.recoveryKey.byteLength);

@@ -1,11 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyFixups, initializeDataAttribute, mftRecordOffset, removeFixups } from '../volume/ntfs/mft-record';
-import { allocateDirectFiles, writeResidentFile } from './direct-write';
+import { SeedshipError } from '../../../shared/api/errors';
+import { XtsSectorCipher } from '../../workers/volume/xts-sectors';
+import { BlockBuffers } from './copy-file';
+import { allocateDirectFiles, readBackDirectFile, writeDirectFile, writeResidentFile } from './direct-write';
+import { DiskPrepPool } from './diskprep-pool';
 import type { FileExtents } from './file-layout';
 
 // ntfs-3g's tools on an image file (Debian: ntfs-3g); the mount needs root (FUSE).
@@ -122,5 +127,64 @@ describe('allocateDirectFiles', () => {
         execFileSync('umount', [mnt]);
       }
     });
+  });
+});
+
+describe('the readback after a direct write', () => {
+  const WORKER_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'workers');
+
+  it('reads the sectors back from the device, decrypts them and catches one flipped byte in any block, the one it names', async () => {
+    const sectorSize = 512;
+    const key = randomBytes(32);
+    // 9 MiB + 1000 bytes over three extents out of order (blocks span extents), in a 32 MiB "device".
+    const data = randomBytes(9 * MiB + 1000);
+    const extents: FileExtents = { resident: false, ranges: [[20 * MiB, 3 * MiB], [2 * MiB, 5 * MiB], [12 * MiB, 2 * MiB]] };
+    const path = join(work, 'readback.img');
+    writeFileSync(path, Buffer.alloc(0));
+    execFileSync('truncate', ['-s', String(32 * MiB), path]);
+    const pool = new DiskPrepPool(WORKER_DIR, 2);
+    const device = await open(path, 'r+');
+    try {
+      await pool.useKey(key, sectorSize, 'encrypt');
+      await pool.useKey(key, sectorSize, 'decrypt');
+      const hashes = await writeDirectFile({
+        device,
+        source: (buffer, length, position) => Promise.resolve(data.copy(buffer, 0, position, Math.min(data.length, position + length))),
+        bytes: data.length,
+        extents,
+        sectorSize,
+        pool,
+        buffers: new BlockBuffers(4),
+        shorter: () => new SeedshipError('INTERNAL', 'short'),
+        onBytes: () => undefined,
+      });
+      expect(hashes).toEqual([0, 1, 2].map((i) => createHash('md5').update(data.subarray(i * 4 * MiB, (i + 1) * 4 * MiB)).digest('hex').toUpperCase()));
+      // The device holds ciphertext: sector 0 of the first extent decrypts to the file's first bytes.
+      const first = readFileSync(path).subarray(20 * MiB, 20 * MiB + 512);
+      expect(first.equals(data.subarray(0, 512))).toBe(false);
+      new XtsSectorCipher(key, sectorSize, 'decrypt').transformInPlace(first, (20 * MiB) / 512);
+      expect(first.equals(data.subarray(0, 512))).toBe(true);
+      const readBack = () => readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes, pool, buffers: new BlockBuffers(3) });
+      expect(await readBack()).toEqual([]);
+      // One byte flipped on the device in the middle block (file offset 5 MiB + 77 = the second extent's 2 MiB + 77).
+      const at = 2 * MiB + 2 * MiB + 77;
+      const fd = openSync(path, 'r+');
+      try {
+        const byte = Buffer.alloc(1);
+        readFileSync(path).copy(byte, 0, at, at + 1);
+        byte[0] = (byte[0] as number) ^ 0x01;
+        writeSync(fd, byte, 0, 1, at);
+      } finally {
+        closeSync(fd);
+      }
+      const found = await readBack();
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^\/job\/pack block 1 \(offset 4194304\): MD5 [0-9A-F]{32}, manifest [0-9A-F]{32}$/);
+      // A hash list of the wrong length is named too.
+      expect(await readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes: hashes.slice(0, 2), pool, buffers: new BlockBuffers(3) })).toContain('/job/pack: 2 block hashes recorded for 3 blocks');
+    } finally {
+      await device.close();
+      await pool.close();
+    }
   });
 });

@@ -189,3 +189,62 @@ function devicePieces(extents: FileExtents, position: number, length: number, se
   if (pieces.some((p) => p.device % sectorSize !== 0 || p.length % sectorSize !== 0)) throw new SeedshipError('INTERNAL', 'A file’s extents are not sector-aligned.');
   return pieces;
 }
+
+/**
+ * Reads a written file back from the device once its writes are flushed, while later files are
+ * written: each block's sectors, read at its extents (real reads of the device, into buffers of
+ * `buffers`, not the ones written from), XTS-decrypted for those sectors and MD5'd on the pool
+ * (useKey 'decrypt' first), against the hash taken of the plaintext on the copy. Returns the
+ * mismatches, worded as verifyPreparedDrive's.
+ */
+export async function readBackDirectFile(o: {
+  device: FileHandle;
+  ntfsPath: string;
+  bytes: number;
+  extents: FileExtents;
+  sectorSize: number;
+  hashes: readonly string[];
+  pool: DiskPrepPool;
+  buffers: BlockBuffers;
+  signal?: AbortSignal;
+}): Promise<string[]> {
+  const mismatches: string[] = [];
+  const blocks = Math.ceil(o.bytes / MANIFEST_BLOCK_BYTES);
+  if (blocks !== o.hashes.length) mismatches.push(`${o.ntfsPath}: ${o.hashes.length} block hashes recorded for ${blocks} blocks`);
+  const checks: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < blocks; i += 1) {
+      throwIfAborted(o.signal);
+      const start = i * MANIFEST_BLOCK_BYTES;
+      const dataBytes = Math.min(MANIFEST_BLOCK_BYTES, o.bytes - start);
+      const length = Math.ceil(dataBytes / o.sectorSize) * o.sectorSize;
+      const buffer = await o.buffers.take();
+      const pieces = devicePieces(o.extents, start, length, o.sectorSize);
+      try {
+        for (const p of pieces) {
+          let done = 0;
+          while (done < p.length) {
+            const { bytesRead } = await o.device.read(buffer, p.at + done, p.length - done, p.device + done);
+            if (bytesRead === 0) throw new SeedshipError('INTERNAL', `${o.ntfsPath}: the device ended at ${p.device + done} while reading it back.`);
+            done += bytesRead;
+          }
+        }
+      } catch (error) {
+        o.buffers.give(buffer);
+        throw error;
+      }
+      const expected = o.hashes[i];
+      const check = o.pool.decryptMd5(buffer.subarray(0, length), dataBytes, pieces.map((p) => ({ offset: p.at, length: p.length, firstSector: p.device / o.sectorSize }))).then(({ hash, data }) => {
+        o.buffers.give(Buffer.from(data.buffer));
+        if (hash !== expected) mismatches.push(`${o.ntfsPath} block ${i} (offset ${start}): MD5 ${hash}, manifest ${expected ?? 'none'}`);
+      });
+      check.catch((error: unknown) => o.buffers.fail(error));
+      checks.push(check);
+    }
+    await Promise.all(checks);
+    return mismatches;
+  } catch (error) {
+    await Promise.allSettled(checks);
+    throw error;
+  }
+}

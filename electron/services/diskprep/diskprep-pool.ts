@@ -19,17 +19,24 @@ export class DiskPrepPool {
   private nextId = 1;
   private failure: Error | null = null;
 
+  /** Workers running a key stretch: their own threads, so no block queues behind a second of SHA-256. */
+  private readonly stretchers = new Set<Worker>();
+  private readonly dir: string;
+
   constructor(workerDir: string | undefined, size = availableParallelism()) {
     const dir = workerDir ?? process.env.SEEDSHIP_WORKER_DIR;
     if (!dir) throw new Error('No worker folder given (workerDir, or SEEDSHIP_WORKER_DIR): disk prep needs dist/workers.');
+    this.dir = dir;
+    for (let i = 0; i < Math.max(1, size); i += 1) this.workers.push(this.spawn());
+  }
+
+  private spawn(): { worker: Worker; busy: number } {
     const init: DiskPrepWorkerInit = { protocol: DISKPREP_PROTOCOL_VERSION };
-    for (let i = 0; i < Math.max(1, size); i += 1) {
-      const worker = new Worker(join(dir, 'diskprep-worker.mjs'), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      const slot = { worker, busy: 0 };
-      worker.on('message', (m: FromDiskPrepWorker) => this.onMessage(slot, m));
-      worker.on('error', (error) => this.fail(error));
-      this.workers.push(slot);
-    }
+    const worker = new Worker(join(this.dir, 'diskprep-worker.mjs'), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const slot = { worker, busy: 0 };
+    worker.on('message', (m: FromDiskPrepWorker) => this.onMessage(slot, m));
+    worker.on('error', (error) => this.fail(error));
+    return slot;
   }
 
   get size(): number {
@@ -81,16 +88,28 @@ export class DiskPrepPool {
     return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
   }
 
-  /** Stretches a recovery key on a worker (the coordinator's thread stays free); the caller zeroes both buffers. */
+  /**
+   * Stretches a recovery key on a worker thread of its own, ended afterwards (the coordinator's
+   * thread and the pool's workers stay free for the blocks meanwhile); the caller zeroes both buffers.
+   */
   async stretch(recoveryKey: Buffer, salt: Buffer): Promise<Buffer> {
     const key = new Uint8Array(recoveryKey);
-    const reply = await this.send({ type: 'stretch', id: 0, recoveryKey: key, salt: new Uint8Array(salt) }, [key.buffer]);
-    if (reply.type !== 'stretched') throw new Error('diskprep-worker answered out of turn.');
-    return Buffer.from(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength);
+    if (this.failure) throw this.failure;
+    const slot = this.spawn();
+    this.stretchers.add(slot.worker);
+    try {
+      const reply = await this.sendTo(slot, { type: 'stretch', id: 0, recoveryKey: key, salt: new Uint8Array(salt) }, [key.buffer]);
+      if (reply.type !== 'stretched') throw new Error('diskprep-worker answered out of turn.');
+      return Buffer.from(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength);
+    } finally {
+      this.stretchers.delete(slot.worker);
+      void slot.worker.terminate();
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all([...this.workers.map((w) => w.worker.terminate()), ...[...this.stretchers].map((w) => w.terminate())]);
+    this.stretchers.clear();
     this.workers.length = 0;
     this.fail(new SeedshipError('CANCELLED', 'Disk prep stopped.'));
   }

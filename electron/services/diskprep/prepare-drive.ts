@@ -10,17 +10,17 @@ import { scanDrives } from '../disks/drive-scanner';
 import type { DriveScan } from '../disks/drives-service';
 import { inspectTarget, TargetIo } from '../volume/block-target';
 import { checkPrepareTarget } from '../volume/prepare-target-check';
-import { newRecoveryProtector, type RecoveryProtector } from '../volume/bitlocker/volume-keys';
+import { newFvek, newRecoveryProtector, type RecoveryProtector } from '../volume/bitlocker/volume-keys';
 import { BitLockerConversion, planConversion } from '../volume/bitlocker-conversion';
 import type { ByteRange } from '../volume/byte-ranges';
 import { buildPlainNtfs, volumeDescription, volumeGeometry } from '../volume/prepare-volume';
 import { runTool, throwIfAborted } from '../volume/run-tool';
 import { BlockBuffers, copyFileHashed } from './copy-file';
-import { allocateDirectFiles, type BlockSource, writeDirectFile, writeResidentFile } from './direct-write';
+import { allocateDirectFiles, type BlockSource, readBackDirectFile, writeDirectFile, writeResidentFile } from './direct-write';
 import { DiskPrepPool } from './diskprep-pool';
 import { driveHeaderHash } from './drive-header-hash';
 import { driveSerial } from './drive-serial';
-import { readFileLayout, type FileLayout } from './file-layout';
+import { type FileExtents, readFileLayout, type FileLayout } from './file-layout';
 import { PrepJournal } from './prep-journal';
 import { findStagedJob, listStagingFiles, loadStaging, type StagingFile } from './staging-files';
 import { verifyPreparedDrive } from './verify-drive';
@@ -140,6 +140,10 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
   }
 
   const pool = new DiskPrepPool(o.workerDir);
+  // A drive formatted by this run needs a new recovery password: its stretch (about a second of
+  // SHA-256, on a worker thread of its own) starts now, beside formatting and copying.
+  const stretching = mode !== 'verify-only' && !resumeWrite ? newRecoveryProtector((key, salt) => pool.stretch(key, salt)) : null;
+  stretching?.catch(() => undefined);
   /** This run's recovery password with its stretched key (a fresh drive only); zeroed at the end. */
   let protector: RecoveryProtector | undefined;
   try {
@@ -195,37 +199,62 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
     };
 
     /**
-     * The large files not yet done, encrypted straight to their clusters (each journaled once flushed),
-     * then the manifest (its size was fixed in advance: every hash has 32 hex digits). Returns its MD5.
+     * The large files not yet done, encrypted straight to their clusters, then the manifest (its size
+     * was fixed in advance: every hash has 32 hex digits). Each file is flushed, journaled done once
+     * `ready` (the conversion begun) and its flush are both through, and read back from the device
+     * (readBackDirectFile) while the next files are written. Returns the manifest's MD5, the files
+     * read back and what the readback found wrong.
      */
-    const writeDirectData = async (j: PrepJournal, conversion: BitLockerConversion, layout: FileLayout): Promise<string> => {
+    const writeDirectData = async (j: PrepJournal, key: { fvek: Buffer; sectorSize: number }, layout: FileLayout, ready: Promise<unknown>): Promise<{ manifestHash: string; readBack: Set<string>; mismatches: string[] }> => {
       const total = totalBytes(j);
       let done = doneBytes(j);
       progress('copy', done, total * 3);
       const buffers = new BlockBuffers(pool.size * 2 + 2);
+      const readBuffers = new BlockBuffers(pool.size + 1);
       const device = await open(target.device, 'r+');
+      const reader = await open(target.device, 'r');
+      const readBack = new Set<string>();
+      const mismatches: string[] = [];
+      let failure: unknown = null;
+      const track = (p: Promise<unknown>) => p.catch((error: unknown) => void (failure ??= error));
+      let syncing: Promise<void> = Promise.resolve();
       let journaling: Promise<void> = Promise.resolve();
+      let reading: Promise<void> = Promise.resolve();
       try {
-        await pool.useKey(conversion.fvek, conversion.sectorSize, 'encrypt');
+        await pool.useKey(key.fvek, key.sectorSize, 'encrypt');
+        await pool.useKey(key.fvek, key.sectorSize, 'decrypt');
         const write = (ntfsPath: string, bytes: number, source: BlockSource, shorter: () => SeedshipError, currentFile: string | null) => {
           const extents = layout[ntfsPath];
           if (!extents) throw new SeedshipError('INTERNAL', `No layout recorded for ${ntfsPath}.`);
-          return writeDirectFile({ device, source, bytes, extents, sectorSize: conversion.sectorSize, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), shorter, onBytes: (n) => currentFile !== null && progress('copy', (done += n), total * 3, currentFile) });
+          return writeDirectFile({ device, source, bytes, extents, sectorSize: key.sectorSize, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), shorter, onBytes: (n) => currentFile !== null && progress('copy', (done += n), total * 3, currentFile) });
         };
         for (const f of j.state.header.files.filter((g) => isDirect(g) && !j.state.done.has(g.path))) {
           throwIfAborted(o.signal);
+          if (failure !== null) throw failure;
           const from = join(root, ...f.path.split('/'));
+          const ntfsPath = ntfsPathOf(f);
           const input = await open(from, 'r');
           try {
             if ((await input.stat()).size !== f.bytes) throw changedError(from, 'changed size since the drive was planned');
             const source: BlockSource = async (buffer, length, position) => (await input.read(buffer, 0, length, position)).bytesRead;
-            const hashes = await write(ntfsPathOf(f), f.bytes, source, () => changedError(from, 'got shorter during the copy'), f.path);
+            const hashes = await write(ntfsPath, f.bytes, source, () => changedError(from, 'got shorter during the copy'), f.path);
             await checkUnchanged(from, f, 'during the copy');
-            // A file is journaled done only once a flush begun after its last write has finished; that
-            // flush runs while the next file is read, hashed and encrypted (one in flight at a time).
-            await journaling;
-            journaling = device.datasync().then(() => j.fileDone(f.path, hashes, run));
-            journaling.catch(() => undefined);
+            // A file is journaled done only once a flush begun after its last write has finished (and
+            // the conversion has begun); that flush runs while the next file is read, hashed and
+            // encrypted (one in flight at a time). Once flushed, the file is read back from the device.
+            await syncing;
+            const synced = device.datasync();
+            syncing = synced.catch(() => undefined);
+            const previous = journaling;
+            journaling = Promise.all([previous, synced, ready]).then(() => j.fileDone(f.path, hashes, run));
+            track(journaling);
+            const extents = layout[ntfsPath] as FileExtents;
+            const before = reading;
+            reading = Promise.all([before, synced]).then(async () => {
+              mismatches.push(...(await readBackDirectFile({ device: reader, ntfsPath, bytes: f.bytes, extents, sectorSize: key.sectorSize, hashes, pool, buffers: readBuffers, ...(o.signal ? { signal: o.signal } : {}) })));
+              readBack.add(ntfsPath);
+            });
+            track(reading);
           } finally {
             await input.close();
           }
@@ -242,10 +271,12 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
           await write(`/${MANIFEST_NAME}`, manifest.length, fromManifest, () => new SeedshipError('INTERNAL', 'The manifest ended early.'), null);
           await device.datasync();
         }
-        return createHash('md5').update(manifest).digest('hex').toUpperCase();
+        await reading;
+        return { manifestHash: createHash('md5').update(manifest).digest('hex').toUpperCase(), readBack, mismatches };
       } finally {
-        await journaling.catch(() => undefined);
+        await Promise.allSettled([journaling, reading, syncing]);
         await pool.forgetKey().catch(() => undefined);
+        await reader.close();
         await device.close();
       }
     };
@@ -254,20 +285,27 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
     const manifestBytes = (j: PrepJournal) => Buffer.byteLength(buildDriveManifest(serial, blobsOf(j, job.container as string, sessionFolder, PLACEHOLDER_HASH)));
 
     let recoveryPasswordNow: string | null = null;
+    let readBack: ReadonlySet<string> = new Set();
+    const readBackMismatches: string[] = [];
     if (mode !== 'verify-only') {
       const totalOf = () => (journal ? journal.state.header.files.reduce((n, f) => n + f.bytes, 0) : 0);
-      let conversion: BitLockerConversion;
+      /** Set once the conversion exists (at once when resuming; a fresh drive's once its key is stretched). */
+      let conversion: BitLockerConversion | null = null;
       let record: WritingRecord;
+      /** Through once the conversion has begun (its header and metadata written, the recovery password saved). */
+      let ready: Promise<unknown>;
+      /** The XTS key the large files are written with (a copy: the conversion owns its own). */
+      let key: { fvek: Buffer; sectorSize: number };
       if (resumeWrite) {
         record = resumeWrite.record;
-        conversion = await BitLockerConversion.resume(target.device, resumeWrite.recoveryPassword);
+        const resumed = await BitLockerConversion.resume(target.device, resumeWrite.recoveryPassword);
+        conversion = resumed;
+        ready = Promise.resolve();
+        key = { fvek: Buffer.from(resumed.fvek), sectorSize: resumed.sectorSize };
       } else {
         // 1. The plain NTFS: reserved files, folders, small files copied, large files and the manifest created empty.
         const { sectorSize, volumeBytes } = await volumeGeometry(target.device);
         const label = `Seedship ${index}`;
-        // The recovery password's stretch (about a second of SHA-256) runs on a worker meanwhile.
-        const stretching = newRecoveryProtector((key, salt) => pool.stretch(key, salt));
-        stretching.catch(() => undefined);
         await buildPlainNtfs(target.device, {
           sectorSize,
           label,
@@ -285,33 +323,62 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
         // 2. The large files' and the manifest's clusters, allocated and marked initialized; where everything lies.
         const direct = [...j.state.header.files.filter(isDirect).map((f) => ({ ntfsPath: ntfsPathOf(f), bytes: f.bytes })), { ntfsPath: `/${MANIFEST_NAME}`, bytes: manifestBytes(j) }];
         const directLayout = await allocateDirectFiles(target.device, direct, o.signal);
-        const layout: FileLayout = { ...(await readFileLayout(target.device, j.state.header.files.filter((f) => !isDirect(f)).map(ntfsPathOf))), ...directLayout };
-        // 3. Keys; the recovery password is in the vault before the volume header makes the drive unreadable without it.
         const skip = Object.values(directLayout).flatMap((e) => e.ranges.map(([offset, length]) => ({ offset, length })));
-        const plan = await planConversion(target.device, sectorSize, volumeBytes, skip);
-        protector = await stretching;
-        conversion = await BitLockerConversion.create(target.device, plan, { xts256, description: volumeDescription(label), protector });
-        deps.saveRecoveryPassword(serial, conversion.protectorId, target.device, conversion.recoveryPassword);
-        record = { protectorId: conversion.protectorId, method: conversion.method, layout, inPlace: plan.inPlace };
-        await j.setPhase('writing', run, `${WRITING_PREFIX}${JSON.stringify(record)}`);
-        await conversion.begin();
+        // Both only read the unmounted volume: side by side.
+        const [smallLayout, plan] = await Promise.all([readFileLayout(target.device, j.state.header.files.filter((f) => !isDirect(f)).map(ntfsPathOf)), planConversion(target.device, sectorSize, volumeBytes, skip)]);
+        const layout: FileLayout = { ...smallLayout, ...directLayout };
+        // 3. The FVEK first: the large files are encrypted under it and written to their clusters (in the
+        //    plain NTFS: none is journaled done before the conversion has begun) while the recovery key
+        //    is still being stretched. Then the keys; the recovery password is in the vault, and the
+        //    journal says 'writing', before the volume header makes the drive unreadable without it.
+        const fvek = newFvek(xts256 ? 'XtsAes256' : 'XtsAes128');
+        key = { fvek: Buffer.from(fvek), sectorSize };
+        const placeholder: WritingRecord = { protectorId: '', method: xts256 ? 'XtsAes256' : 'XtsAes128', layout, inPlace: plan.inPlace };
+        record = placeholder;
+        ready = (async () => {
+          let created: BitLockerConversion;
+          try {
+            protector = await (stretching as Promise<RecoveryProtector>);
+            created = await BitLockerConversion.create(target.device, plan, { xts256, description: volumeDescription(label), protector, fvek });
+          } catch (error) {
+            fvek.fill(0);
+            throw error;
+          }
+          // From here the conversion owns the FVEK (close() zeroes it).
+          conversion = created;
+          deps.saveRecoveryPassword(serial, created.protectorId, target.device, created.recoveryPassword);
+          record = { ...placeholder, protectorId: created.protectorId, method: created.method };
+          await j.setPhase('writing', run, `${WRITING_PREFIX}${JSON.stringify(record)}`);
+          await created.begin();
+        })();
+        ready.catch(() => undefined);
       }
       const j = journal as unknown as PrepJournal;
       try {
-        // 4. Large files, then the manifest, encrypted straight to their clusters.
-        const manifestHash = await writeDirectData(j, conversion, record.layout);
+        // 4. Large files, then the manifest, encrypted straight to their clusters and read back.
+        let written: Awaited<ReturnType<typeof writeDirectData>>;
+        try {
+          written = await writeDirectData(j, key, record.layout, ready);
+        } finally {
+          key.fvek.fill(0);
+          await ready.catch(() => undefined);
+        }
+        await ready;
+        const begun = conversion as unknown as BitLockerConversion;
+        readBack = written.readBack;
+        readBackMismatches.push(...written.mismatches);
         // 5. Everything else in place (MFT, indexes, small files, reserved areas, tail), then "encrypted".
         await j.setPhase('encrypting', run);
-        await conversion.encryptInPlace(record.inPlace, {
+        await begun.encryptInPlace(record.inPlace, {
           signal: o.signal,
           workerDir: o.workerDir,
           onProgress: (d, t) => progress('encrypt', totalOf() * (1 + (t > 0 ? d / t : 1)), totalOf() * 3),
         });
-        await conversion.finish();
-        recoveryPasswordNow = conversion.recoveryPassword;
-        await j.setPhase('encrypted', run, JSON.stringify({ protectorId: record.protectorId, method: record.method, manifestHash, layout: record.layout }));
+        await begun.finish();
+        recoveryPasswordNow = begun.recoveryPassword;
+        await j.setPhase('encrypted', run, JSON.stringify({ protectorId: record.protectorId, method: record.method, manifestHash: written.manifestHash, layout: record.layout }));
       } finally {
-        await conversion.close();
+        await (conversion as BitLockerConversion | null)?.close();
       }
     }
 
@@ -330,10 +397,12 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
       layout: encrypted.layout,
       files: files.map((f) => ({ ntfsPath: `/${sessionFolder}/${f.path}`, bytes: f.bytes, blockHashes: j.state.done.get(f.path)?.blockHashes ?? [] })),
       manifest: { ntfsPath: `/${MANIFEST_NAME}`, md5: encrypted.manifestHash },
+      readBack,
       pool,
       signal: o.signal,
       onBytes: (d) => progress('verify', total * 2 + d, total * 3),
     });
+    report.mismatches.unshift(...readBackMismatches);
     if (report.mismatches.length > 0) throw new SeedshipError('INTERNAL', `Verification of ${target.device} failed: ${report.mismatches.slice(0, 3).join('; ')}${report.mismatches.length > 3 ? ` (and ${report.mismatches.length - 3} more)` : ''}.`, 'device');
     if (report.residentFiles > 0) note(`${report.residentFiles} small file(s) live inside the MFT and were checked through the manifest hash only.`);
     const headerHash = await driveHeaderHash(target.device);
@@ -360,6 +429,7 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
   } finally {
     protector?.stretched.fill(0);
     await pool.close();
+    await stretching?.then((p) => p.stretched.fill(0), () => undefined);
   }
 }
 

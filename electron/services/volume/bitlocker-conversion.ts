@@ -64,10 +64,11 @@ export class BitLockerConversion {
     return this.fvek.length === 64 ? 'XtsAes256' : 'XtsAes128';
   }
 
-  /** Fresh keys for `plan`; nothing is written until `begin` (save the recovery password first). */
-  static async create(device: string, plan: ConversionPlan, o: { xts256: boolean; description: string; protector?: RecoveryProtector }): Promise<BitLockerConversion> {
+  /** Fresh keys for `plan` (the FVEK may come from newFvek); nothing is written until `begin` (save the recovery password first). */
+  static async create(device: string, plan: ConversionPlan, o: { xts256: boolean; description: string; protector?: RecoveryProtector; fvek?: Buffer }): Promise<BitLockerConversion> {
     const keys = createBitLockerVolume({
       ...(o.protector ? { protector: o.protector } : {}),
+      ...(o.fvek ? { fvek: o.fvek } : {}),
       method: o.xts256 ? 'XtsAes256' : 'XtsAes128',
       sectorSize: plan.sectorSize,
       metadataOffsets: plan.areas.metadataOffsets,

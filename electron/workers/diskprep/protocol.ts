@@ -1,5 +1,5 @@
 /** Messages between the disk-prep coordinator and its worker threads (one per core). */
-export const DISKPREP_PROTOCOL_VERSION = 2;
+export const DISKPREP_PROTOCOL_VERSION = 3;
 
 export interface DiskPrepWorkerInit {
   protocol: number;
@@ -17,8 +17,9 @@ export type ToDiskPrepWorker =
   | { type: 'md5'; id: number; data: Uint8Array }
   /**
    * Holds this XTS key (K1‖K2, transferred, zeroed once the AES contexts have it) for
-   * 'md5-encrypt' or 'decrypt-md5' (`direction`); `sectorSize` is the data unit (its tweak is the
-   * sector number).
+   * 'md5-encrypt' or 'decrypt-md5' (`direction`; a worker holds one key per direction, so the
+   * readback of flushed files runs beside the write pass); `sectorSize` is the data unit (its tweak
+   * is the sector number).
    */
   | { type: 'key'; id: number; key: Uint8Array; sectorSize: number; direction: 'encrypt' | 'decrypt' }
   /** XTS-decrypt each piece of a block read from the volume in place, then hash its first `hashBytes` (the verify read). */
@@ -28,7 +29,7 @@ export type ToDiskPrepWorker =
    * first sector numbered `firstSector` (the piece's device offset / sector size).
    */
   | { type: 'md5-encrypt'; id: number; data: Uint8Array; hashBytes: number; pieces: EncryptPiece[] }
-  /** Drops the key. */
+  /** Drops both keys. */
   | { type: 'forget-key'; id: number }
   /** Stretch a BitLocker recovery key (2^20 SHA-256 rounds, about a second) off the coordinator's thread. */
   | { type: 'stretch'; id: number; recoveryKey: Uint8Array; salt: Uint8Array };

@@ -55,6 +55,8 @@ export function createBitLockerVolume(o: {
   now?: Date;
   /** The caller still owns (and zeroes) its stretched key. */
   protector?: RecoveryProtector;
+  /** An FVEK made beforehand by newFvek (data already encrypted under it); taken over, not copied. */
+  fvek?: Buffer;
 }): NewBitLockerVolume {
   const filetime = toFiletime(o.now ?? new Date());
   const nonces = new NonceSource(filetime);
@@ -72,7 +74,8 @@ export function createBitLockerVolume(o: {
     generated.key.fill(0);
   }
   const vmk = randomBytes(32);
-  const fvek = randomXtsKey(o.method === 'XtsAes128' ? 32 : 64);
+  const fvek = o.fvek ?? newFvek(o.method);
+  if (fvek.length !== (o.method === 'XtsAes128' ? 32 : 64)) throw new RangeError(`An FVEK for ${o.method} is ${o.method === 'XtsAes128' ? 32 : 64} bytes.`);
   const method = ENCRYPTION_METHOD[o.method];
   const wrappedVmk = wrapKey(stretched, encodeKeyDatum(VMK_KEY_METHOD, vmk), nonces.take());
   stretched.fill(0);
@@ -94,6 +97,14 @@ export function createBitLockerVolume(o: {
     volumeHeaderBlock: { offset: o.volumeHeaderOffset, size: VOLUME_HEADER_BYTES },
   };
   return { metadata, nonces, recoveryPassword: password, protectorId: guidFromBytes(vmkGuid), vmk, fvek };
+}
+
+/**
+ * A fresh FVEK for `method` from the OS random source, before the rest of the keys (createBitLockerVolume's
+ * `fvek`): data can be encrypted under it while the recovery key is still being stretched.
+ */
+export function newFvek(method: EncryptionMethodName): Buffer {
+  return randomXtsKey(method === 'XtsAes128' ? 32 : 64);
 }
 
 /** XTS needs two different halves (IEEE 1619; OpenSSL refuses equal ones). */
