@@ -14,8 +14,8 @@ import { XtsSectorCipher } from './volume/xts-sectors';
  */
 const port = parentPort;
 if (!port) throw new Error('diskprep-worker must run as a worker thread.');
-lowerThreadPriority();
 const init = workerData as DiskPrepWorkerInit;
+if (!init.urgent) lowerThreadPriority();
 if (init.protocol !== DISKPREP_PROTOCOL_VERSION) {
   throw new Error(`diskprep-worker speaks protocol ${DISKPREP_PROTOCOL_VERSION}, the coordinator ${String(init.protocol)}: restart Seedship.`);
 }

@@ -30,8 +30,8 @@ export class DiskPrepPool {
     for (let i = 0; i < Math.max(1, size); i += 1) this.workers.push(this.spawn());
   }
 
-  private spawn(): { worker: Worker; busy: number } {
-    const init: DiskPrepWorkerInit = { protocol: DISKPREP_PROTOCOL_VERSION };
+  private spawn(urgent = false): { worker: Worker; busy: number } {
+    const init: DiskPrepWorkerInit = { protocol: DISKPREP_PROTOCOL_VERSION, urgent };
     const worker = new Worker(join(this.dir, 'diskprep-worker.mjs'), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot = { worker, busy: 0 };
     worker.on('message', (m: FromDiskPrepWorker) => this.onMessage(slot, m));
@@ -95,7 +95,7 @@ export class DiskPrepPool {
   async stretch(recoveryKey: Buffer, salt: Buffer): Promise<Buffer> {
     const key = new Uint8Array(recoveryKey);
     if (this.failure) throw this.failure;
-    const slot = this.spawn();
+    const slot = this.spawn(true);
     this.stretchers.add(slot.worker);
     try {
       const reply = await this.sendTo(slot, { type: 'stretch', id: 0, recoveryKey: key, salt: new Uint8Array(salt) }, [key.buffer]);

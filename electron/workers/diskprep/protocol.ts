@@ -3,6 +3,12 @@ export const DISKPREP_PROTOCOL_VERSION = 3;
 
 export interface DiskPrepWorkerInit {
   protocol: number;
+  /**
+   * Keep the normal thread priority: the key stretch's worker. Files are journaled done only once
+   * the stretch lets the BitLocker conversion start, so starving it behind the bulk work would
+   * leave a crash nothing to resume from.
+   */
+  urgent?: boolean;
 }
 
 /** Bytes [offset, offset + length) of a block, bound for the sectors from `firstSector` on. */
