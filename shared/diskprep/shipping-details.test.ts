@@ -8,9 +8,11 @@ import {
   emailProblem,
   phoneProblem,
   postalCodeProblem,
+  readShippingField,
   shippingDetailsProblems,
   ShippingDetailsSchema,
   stateProblem,
+  writeShippingField,
   type ShippingDraft,
 } from './shipping-details';
 
@@ -185,5 +187,16 @@ describe('shipping details', () => {
     expect(problems.streetAddress1).toMatch(/street address/);
     expect(problems.city).toMatch(/city/);
     expect(problems.streetAddress2).toBeUndefined();
+  });
+});
+
+describe('shipping form fields', () => {
+  it('reads and writes flat and nested (return carrier) fields without touching the others', () => {
+    expect(readShippingField(GOOD, 'city')).toBe('Redmond');
+    expect(readShippingField(GOOD, 'returnCarrier.accountNumber')).toBe('123456789');
+    const changed = writeShippingField(writeShippingField(GOOD, 'returnCarrier.name', 'UPS'), 'postalCode', '98101');
+    expect(changed.returnCarrier).toEqual({ name: 'UPS', accountNumber: '123456789' });
+    expect(changed.postalCode).toBe('98101');
+    expect(GOOD.returnCarrier.name).toBe('FedEx');
   });
 });

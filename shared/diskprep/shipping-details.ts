@@ -258,3 +258,32 @@ export function toReturnInfo(shipping: ShippingDraft) {
     returnShipping: { carrierName: shipping.returnCarrier.name, carrierAccountNumber: shipping.returnCarrier.accountNumber },
   };
 }
+
+/** Each field's label on the shipping forms (disk prep's and the dashboard's return shipping). */
+export const SHIPPING_FIELD_LABELS: Record<ShippingField, string> = {
+  contactName: 'Contact name',
+  phone: 'Phone',
+  email: 'Email',
+  streetAddress1: 'Street address',
+  streetAddress2: 'Address line 2',
+  city: 'City',
+  stateOrProvince: 'State or province',
+  postalCode: 'Postal code',
+  countryOrRegion: 'Country or region',
+  'returnCarrier.name': 'Return carrier',
+  'returnCarrier.accountNumber': 'Carrier account number',
+};
+
+/** A field's value in a draft ('returnCarrier.x' reads the nested carrier). */
+export function readShippingField(draft: ShippingDraft, field: ShippingField): string {
+  if (field === 'returnCarrier.name') return draft.returnCarrier.name;
+  if (field === 'returnCarrier.accountNumber') return draft.returnCarrier.accountNumber;
+  return draft[field] ?? '';
+}
+
+/** The draft with one field changed. */
+export function writeShippingField(draft: ShippingDraft, field: ShippingField, value: string): ShippingDraft {
+  if (field === 'returnCarrier.name') return { ...draft, returnCarrier: { ...draft.returnCarrier, name: value } };
+  if (field === 'returnCarrier.accountNumber') return { ...draft, returnCarrier: { ...draft.returnCarrier, accountNumber: value } };
+  return { ...draft, [field]: value };
+}

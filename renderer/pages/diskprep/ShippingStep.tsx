@@ -2,9 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Field, Input, makeStyles, Select, Text } from '@fluentui/react-components';
 import {
   IMPORT_EXPORT_CARRIERS,
+  readShippingField,
+  SHIPPING_FIELD_LABELS,
   SHIPPING_FIELDS,
   shippingDetailsProblems,
   STATE_REQUIRED_COUNTRIES,
+  writeShippingField,
   type ShippingDraft,
   type ShippingField,
 } from '../../../shared/diskprep/shipping-details';
@@ -34,32 +37,6 @@ const EMPTY: ShippingDraft = {
 
 type TextField = Exclude<ShippingField, 'countryOrRegion' | 'returnCarrier.name'>;
 
-const LABELS: Record<ShippingField, string> = {
-  contactName: 'Contact name',
-  phone: 'Phone',
-  email: 'Email',
-  streetAddress1: 'Street address',
-  streetAddress2: 'Address line 2',
-  city: 'City',
-  stateOrProvince: 'State or province',
-  postalCode: 'Postal code',
-  countryOrRegion: 'Country or region',
-  'returnCarrier.name': 'Return carrier',
-  'returnCarrier.accountNumber': 'Carrier account number',
-};
-
-function read(draft: ShippingDraft, field: ShippingField): string {
-  if (field === 'returnCarrier.name') return draft.returnCarrier.name;
-  if (field === 'returnCarrier.accountNumber') return draft.returnCarrier.accountNumber;
-  return draft[field] ?? '';
-}
-
-function write(draft: ShippingDraft, field: ShippingField, value: string): ShippingDraft {
-  if (field === 'returnCarrier.name') return { ...draft, returnCarrier: { ...draft.returnCarrier, name: value } };
-  if (field === 'returnCarrier.accountNumber') return { ...draft, returnCarrier: { ...draft.returnCarrier, accountNumber: value } };
-  return { ...draft, [field]: value };
-}
-
 /**
  * Step 9: who the datacenter contacts and where the drives come back to, with the carrier that
  * returns them. Each field is checked as it is typed with the rules of shared/diskprep/shipping-details.ts.
@@ -83,7 +60,7 @@ export function ShippingStep() {
     return touched.has(field) || submitted ? problems[field] : undefined;
   };
   const change = (field: ShippingField, value: string) => {
-    setDraft((d) => write(d, field, value));
+    setDraft((d) => writeShippingField(d, field, value));
     setTouched((t) => new Set(t).add(field));
   };
   const blur = (field: ShippingField) => setTouched((t) => new Set(t).add(field));
@@ -95,11 +72,11 @@ export function ShippingStep() {
   const text = (field: TextField, options: { required?: boolean; type?: 'text' | 'email' | 'tel'; autoComplete?: string; hint?: string } = {}) => {
     const problem = message(field);
     return (
-      <Field label={LABELS[field]} required={options.required ?? true} hint={options.hint} validationMessage={problem} validationState={problem ? 'error' : 'none'}>
+      <Field label={SHIPPING_FIELD_LABELS[field]} required={options.required ?? true} hint={options.hint} validationMessage={problem} validationState={problem ? 'error' : 'none'}>
         <Input
           type={options.type ?? 'text'}
           autoComplete={options.autoComplete}
-          value={read(draft, field)}
+          value={readShippingField(draft, field)}
           onChange={(_e, d) => change(field, d.value)}
           onBlur={() => blur(field)}
         />
@@ -109,8 +86,8 @@ export function ShippingStep() {
   const select = (field: 'countryOrRegion' | 'returnCarrier.name', options: { value: string; label: string }[], placeholder: string) => {
     const problem = message(field);
     return (
-      <Field label={LABELS[field]} required validationMessage={problem} validationState={problem ? 'error' : 'none'}>
-        <Select value={read(draft, field)} onChange={(_e, d) => change(field, d.value)} onBlur={() => blur(field)}>
+      <Field label={SHIPPING_FIELD_LABELS[field]} required validationMessage={problem} validationState={problem ? 'error' : 'none'}>
+        <Select value={readShippingField(draft, field)} onChange={(_e, d) => change(field, d.value)} onBlur={() => blur(field)}>
           <option value="">{placeholder}</option>
           {options.map((o) => (
             <option key={o.value} value={o.value}>

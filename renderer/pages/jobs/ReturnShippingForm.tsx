@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Select, Text, tokens } from '@fluentui/react-components';
-import { IMPORT_EXPORT_CARRIERS, shippingDetailsProblems, type ShippingDraft, type ShippingField } from '../../../shared/diskprep/shipping-details';
+import { IMPORT_EXPORT_CARRIERS, readShippingField, SHIPPING_FIELD_LABELS, shippingDetailsProblems, writeShippingField, type ShippingDraft, type ShippingField } from '../../../shared/diskprep/shipping-details';
 import type { JobDetail } from '../../../shared/jobs/jobs-api';
 import { useJobsStore } from '../../stores/jobs-store';
 import { countryOptions } from '../diskprep/country-names';
@@ -12,19 +12,6 @@ const useStyles = makeStyles({
 });
 
 type TextField = Exclude<ShippingField, 'countryOrRegion' | 'returnCarrier.name'>;
-const LABELS: Record<ShippingField, string> = {
-  contactName: 'Contact name',
-  phone: 'Phone',
-  email: 'Email',
-  streetAddress1: 'Street address',
-  streetAddress2: 'Address line 2',
-  city: 'City',
-  stateOrProvince: 'State or province',
-  postalCode: 'Postal code',
-  countryOrRegion: 'Country or region',
-  'returnCarrier.name': 'Return carrier',
-  'returnCarrier.accountNumber': 'Carrier account number',
-};
 
 function fromDetail(d: JobDetail): ShippingDraft {
   const a = d.returnAddress;
@@ -42,9 +29,6 @@ function fromDetail(d: JobDetail): ShippingDraft {
   };
 }
 
-const read = (d: ShippingDraft, f: ShippingField) => (f === 'returnCarrier.name' ? d.returnCarrier.name : f === 'returnCarrier.accountNumber' ? d.returnCarrier.accountNumber : (d[f] ?? ''));
-const write = (d: ShippingDraft, f: ShippingField, v: string): ShippingDraft =>
-  f === 'returnCarrier.name' ? { ...d, returnCarrier: { ...d.returnCarrier, name: v } } : f === 'returnCarrier.accountNumber' ? { ...d, returnCarrier: { ...d.returnCarrier, accountNumber: v } } : { ...d, [f]: v };
 
 /** Return address, return carrier and its account number, checked with disk prep's rules; editable until Packaging. */
 export function ReturnShippingForm({ detail }: { detail: JobDetail }) {
@@ -60,13 +44,13 @@ export function ReturnShippingForm({ detail }: { detail: JobDetail }) {
   const message = (f: ShippingField) => (submitted ? problems[f] : undefined) ?? (serviceField === f ? serviceError?.message : undefined);
   const carriers = (IMPORT_EXPORT_CARRIERS as readonly string[]).filter((c) => detail.supportedCarriers.length === 0 || detail.supportedCarriers.includes(c));
   const text = (f: TextField, required = true) => (
-    <Field label={LABELS[f]} required={required} validationMessage={message(f)} validationState={message(f) ? 'error' : 'none'}>
-      <Input value={read(draft, f)} disabled={!allowance.allowed} onChange={(_e, d) => setDraft((x) => write(x, f, d.value))} />
+    <Field label={SHIPPING_FIELD_LABELS[f]} required={required} validationMessage={message(f)} validationState={message(f) ? 'error' : 'none'}>
+      <Input value={readShippingField(draft, f)} disabled={!allowance.allowed} onChange={(_e, d) => setDraft((x) => writeShippingField(x, f, d.value))} />
     </Field>
   );
   const select = (f: 'countryOrRegion' | 'returnCarrier.name', options: { value: string; label: string }[]) => (
-    <Field label={LABELS[f]} required validationMessage={message(f)} validationState={message(f) ? 'error' : 'none'}>
-      <Select value={read(draft, f)} disabled={!allowance.allowed} onChange={(_e, d) => setDraft((x) => write(x, f, d.value))}>
+    <Field label={SHIPPING_FIELD_LABELS[f]} required validationMessage={message(f)} validationState={message(f) ? 'error' : 'none'}>
+      <Select value={readShippingField(draft, f)} disabled={!allowance.allowed} onChange={(_e, d) => setDraft((x) => writeShippingField(x, f, d.value))}>
         <option value="">Choose…</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
