@@ -13,6 +13,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowClockwise20Regular } from '@fluentui/react-icons';
 import { DriveTable } from '../components/DriveTable';
+import { HiddenDrivesNotice } from '../components/HiddenDrivesNotice';
 import { useDrivesStore } from '../stores/drives-store';
 import { useSettingsStore } from '../stores/settings-store';
 
@@ -82,18 +83,7 @@ export function DrivesPage() {
           </Text>
         </div>
       )}
-      {list && list.hidden.length > 0 && (
-        <MessageBar intent="info">
-          <MessageBarBody>
-            <MessageBarTitle>Not offered</MessageBarTitle>
-            {list.hidden.map((h) => (
-              <div key={h.device}>
-                {h.device}: {h.issues.map((i) => i.message).join(' ')}
-              </div>
-            ))}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {list && <HiddenDrivesNotice hidden={list.hidden} />}
     </section>
   );
 }

@@ -19,6 +19,7 @@ import {
 import { formatBytes } from '../../../shared/drives/format-bytes';
 import { DriveIssueList } from '../../components/DriveIssueList';
 import { DriveStatusBadge } from '../../components/DriveStatusBadge';
+import { HiddenDrivesNotice } from '../../components/HiddenDrivesNotice';
 import { drivesLeft, useDiskPrepStore } from '../../stores/diskprep-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { StepFooter } from './StepFooter';
@@ -108,18 +109,7 @@ export function DrivesStep({ round }: { round: number }) {
           </TableBody>
         </Table>
       )}
-      {drives && drives.hidden.length > 0 && (
-        <MessageBar intent="info">
-          <MessageBarBody>
-            <MessageBarTitle>Not offered</MessageBarTitle>
-            {drives.hidden.map((h) => (
-              <div key={h.device}>
-                {h.device}: {h.issues.map((i) => i.message).join(' ')}
-              </div>
-            ))}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {drives && <HiddenDrivesNotice hidden={drives.hidden} />}
       {planned && <PlanText />}
       <StepFooter
         onBack={round === 1 ? () => goTo('job') : undefined}
