@@ -12,9 +12,12 @@ if (!existsSync(cli)) {
 
 // glibc serves big buffers as fresh mmaps and unmaps them when freed, so every chunk buffer costs
 // page faults: measured here, AES-GCM runs at 620 MiB/s that way and 1740 MiB/s with the mmap
-// threshold raised, buffer copies 1.5 vs 6.9 GB/s. The tunable is read only at process start, so
-// the commands that move data re-run themselves once with it set (other libcs ignore it).
-const TUNABLES = 'glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=16777216:glibc.malloc.arena_max=1';
+// threshold raised, buffer copies 1.5 vs 6.9 GB/s. 8 MiB covers every chunk-sized buffer (1 MiB on
+// average) while the 10 MiB read windows, which are pooled, still come from mmap: at 16 MiB the heap
+// kept ~50 MiB more of them at the benchmark's peak, for no measurable speed. The tunable is read
+// only at process start, so the commands that move data re-run themselves once with it set (other
+// libcs ignore it).
+const TUNABLES = 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=8388608:glibc.malloc.arena_max=1';
 const HEAVY = new Set(['backup', 'restore', 'start', 'diskprep', 'volume', 'vault']);
 if (process.platform === 'linux' && process.env.GLIBC_TUNABLES === undefined && HEAVY.has(process.argv[2] ?? '')) {
   // --expose-gc lets the backup workers free their chunk buffers promptly (backup-worker.ts).

@@ -23,7 +23,7 @@ if (only !== 'renderer') {
     // The local cloud: a program of its own that the app starts (never imports).
     esbuild({ ...common, entryPoints: ['localcloud/main.ts'], outfile: 'dist/localcloud.mjs', format: 'esm', packages: 'external' }),
     // Worker threads (backup chunking, restore, volume encryption, catalog checkpoints): loaded by path, so each is a bundle of its own.
-    esbuild({ ...common, entryPoints: ['electron/workers/backup-worker.ts', 'electron/workers/restore-worker.ts', 'electron/workers/volume-worker.ts', 'electron/workers/diskprep-worker.ts', 'electron/workers/catalog-checkpoint-worker.ts'], outdir: 'dist/workers', outExtension: { '.js': '.mjs' }, format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/workers/backup-worker.ts', 'electron/workers/restore-worker.ts', 'electron/workers/volume-worker.ts', 'electron/workers/diskprep-worker.ts', 'electron/workers/catalog-checkpoint-worker.ts', 'electron/workers/walk-worker.ts'], outdir: 'dist/workers', outExtension: { '.js': '.mjs' }, format: 'esm', packages: 'external' }),
     // Electron main: CommonJS, as Electron loads it.
     esbuild({ ...common, entryPoints: ['electron/main/index.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', packages: 'external' }),
     // The sandboxed preload can require only 'electron', so everything else is bundled in.

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { packChunkParts } from './backup/chunk-compression';
 import { chunkId, sealChunkParts, type RepositoryKeys } from './backup/chunk-crypto';
 import { PackWriter, type FinishedPack } from './backup/pack-file';
-import { PROTOCOL_VERSION, type FromWorker, type PackedChunk, type Segment, type ToWorker, type WorkerInit } from './backup/protocol';
+import { PROTOCOL_VERSION, type FromWorker, type Segment, type SegmentsDone, type ToWorker, type WorkerInit } from './backup/protocol';
 import { isAllZero, readSegmentChunks, WindowPool, type SegmentReadResult } from './backup/segment-chunker';
 import { lowerThreadPriority } from './thread-priority';
 
@@ -19,7 +19,10 @@ if (init.protocol !== PROTOCOL_VERSION) {
   throw new Error(`backup-worker speaks protocol ${PROTOCOL_VERSION}, the coordinator ${String(init.protocol)}: restart Seedship.`);
 }
 const keys: RepositoryKeys = { encryption: Buffer.from(init.encryptionKey), identity: Buffer.from(init.identityKey) };
-const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes, reportPack);
+let releasePacks: { resolve: () => void; reject: (error: Error) => void } | null = null;
+const packsVisible = init.holdPacks ? new Promise<void>((resolve, reject) => (releasePacks = { resolve, reject })) : Promise.resolve();
+packsVisible.catch(() => undefined);
+const writer = new PackWriter(init.repoDir, keys, init.packTargetBytes, reportPack, packsVisible);
 const rawLengths = new Map<string, number>();
 /** Window per read: big enough that the carried tail (< maxSize) is a small share of it. */
 const windows = new WindowPool(init.chunker.maxSize + 2 * 1024 * 1024);
@@ -30,15 +33,15 @@ const PROGRESS_BYTES = 4 * 1024 * 1024;
 
 const queue: Segment[] = [];
 /** Claims sent and not yet answered, by batch number. */
-const claimWaiters = new Map<number, (fresh: boolean[]) => void>();
+const claimWaiters = new Map<number, (fresh: Uint8Array) => void>();
 let batchSeq = 0;
 let busy = false;
 let pendingControl: 'flush' | 'abort' | null = null;
 /** The batch being stored (after its claim comes back); the next one is read meanwhile. */
 let storing: Promise<void> = Promise.resolve();
 
-function send(message: FromWorker, transfer?: ArrayBuffer[]): void {
-  port?.postMessage(message, transfer ?? []);
+function send(message: FromWorker): void {
+  port?.postMessage(message);
 }
 
 port.on('message', (message: ToWorker) => {
@@ -50,6 +53,10 @@ port.on('message', (message: ToWorker) => {
     case 'claimed':
       claimWaiters.get(message.batch)?.(message.fresh);
       claimWaiters.delete(message.batch);
+      break;
+    case 'release':
+      if (message.error) releasePacks?.reject(new Error(message.error));
+      else releasePacks?.resolve();
       break;
     case 'flush':
     case 'abort':
@@ -156,7 +163,7 @@ async function processBatch(): Promise<void> {
  */
 async function store(pending: Pending, finished: OpenSegment[]): Promise<void> {
   const previous = storing;
-  const claim = pending.chunks.length > 0 ? requestClaim(pending.chunks.map((c) => c.id)) : Promise.resolve([]);
+  const claim = pending.chunks.length > 0 ? requestClaim(pending.chunks.map((c) => c.id).join('')) : Promise.resolve(new Uint8Array(0));
   storing = (async () => {
     const fresh = await claim;
     await previous;
@@ -166,15 +173,15 @@ async function store(pending: Pending, finished: OpenSegment[]): Promise<void> {
   await previous;
 }
 
-function requestClaim(ids: string[]): Promise<boolean[]> {
+function requestClaim(ids: string): Promise<Uint8Array> {
   const batch = (batchSeq += 1);
-  return new Promise<boolean[]>((resolve) => {
+  return new Promise<Uint8Array>((resolve) => {
     claimWaiters.set(batch, resolve);
     send({ type: 'claim', batch, ids });
   });
 }
 
-async function storeFresh(pending: Pending, fresh: boolean[]): Promise<void> {
+async function storeFresh(pending: Pending, fresh: Uint8Array): Promise<void> {
   const { chunks } = pending;
   for (let i = 0; i < chunks.length; i += 1) {
     if (!fresh[i]) continue;
@@ -190,18 +197,38 @@ async function storeFresh(pending: Pending, fresh: boolean[]): Promise<void> {
 function reportFinished(finished: OpenSegment[]): void {
   const unreported = finished.reduce((n, open) => n + open.result.bytesRead - open.reported, 0);
   if (unreported > 0) send({ type: 'progress', bytes: unreported });
-  send({
-    type: 'segments-done',
-    results: finished.map((open) => ({
-      seq: open.segment.seq,
-      chunks: open.error ? [] : open.chunks,
-      sizes: open.error ? [] : open.sizes,
-      zero: open.error ? [] : open.zero,
-      bytesRead: open.result.bytesRead,
-      changed: open.result.changed,
-      error: open.error,
-    })),
+  const count = finished.length;
+  const chunkTotal = finished.reduce((n, open) => n + (open.error ? 0 : open.chunks.length), 0);
+  const done: SegmentsDone = {
+    seqs: new Float64Array(count),
+    chunkCounts: new Uint32Array(count),
+    bytesRead: new Float64Array(count),
+    changed: new Uint8Array(count),
+    ids: '',
+    sizes: new Float64Array(chunkTotal),
+    zero: new Uint8Array(chunkTotal),
+    errors: [],
+  };
+  const ids: string[] = [];
+  let at = 0;
+  finished.forEach((open, i) => {
+    done.seqs[i] = open.segment.seq;
+    done.bytesRead[i] = open.result.bytesRead;
+    done.changed[i] = open.result.changed ? 1 : 0;
+    if (open.error) {
+      done.errors.push({ index: i, ...open.error });
+      return;
+    }
+    done.chunkCounts[i] = open.chunks.length;
+    for (let c = 0; c < open.chunks.length; c += 1, at += 1) {
+      ids.push(open.chunks[c] as string);
+      done.sizes[at] = open.sizes[c] as number;
+      done.zero[at] = open.zero[c] ? 1 : 0;
+    }
   });
+  done.ids = ids.join('');
+  // Cloned, not transferred: for arrays this small, detaching buffers costs more than copying them.
+  send({ type: 'segments-done', done });
 }
 
 /**
@@ -220,7 +247,13 @@ function collectGarbage(bytes: number): void {
 }
 
 function reportPack(pack: FinishedPack): void {
-  const entries: PackedChunk[] = pack.entries.map((e) => ({ ...e, rawLength: rawLengths.get(e.id) ?? 0 }));
-  for (const e of pack.entries) rawLengths.delete(e.id);
-  send({ type: 'pack', packId: pack.packId, size: pack.size, entries });
+  const n = pack.entries.length;
+  const chunks = { ids: pack.entries.map((e) => e.id).join(''), offsets: new Float64Array(n), lengths: new Float64Array(n), rawLengths: new Float64Array(n) };
+  pack.entries.forEach((e, i) => {
+    chunks.offsets[i] = e.offset;
+    chunks.lengths[i] = e.length;
+    chunks.rawLengths[i] = rawLengths.get(e.id) ?? 0;
+    rawLengths.delete(e.id);
+  });
+  send({ type: 'pack', packId: pack.packId, size: pack.size, chunks });
 }

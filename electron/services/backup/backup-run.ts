@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SeedshipError } from '../../../shared/api/errors';
-import { compileExclusions, type ExclusionRules } from '../../../shared/backup/exclusions';
+import type { ExclusionRules } from '../../../shared/backup/exclusions';
 import { MAX_TASK_WARNINGS, type TaskWarning } from '../../../shared/tasks/task-record';
 import { packChunk } from '../../workers/backup/chunk-compression';
 import { chunkId, sealChunk } from '../../workers/backup/chunk-crypto';
@@ -16,7 +15,7 @@ import { CatalogCheckpointer, CHECKPOINT_EVERY_MS } from './catalog-checkpointer
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
-import { nameSources, readProblem, walkSources } from './source-walker';
+import { nameSources, readProblem, walkSourcesOffThread, type FileStat } from './source-walker';
 
 export interface BackupProgress {
   filesDone: number;
@@ -84,7 +83,6 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   catalog.beginSnapshot(snapshotId, sources.map((s) => s.path), options.jobName);
   catalog.beginBulkWrites();
   const checkpointer = new CatalogCheckpointer(catalog.path, join(dirname(options.workerEntry), 'catalog-checkpoint-worker.mjs'), () => catalog.checkpoint());
-  const exclusions = compileExclusions(options.exclusions);
 
   const progress: BackupProgress = { filesDone: 0, filesTotal: null, bytesDone: 0, bytesTotal: null, bytesWritten: 0, currentFile: null };
   const report = () => options.onProgress({ ...progress });
@@ -99,13 +97,15 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   let bytesRead = 0;
   // Chunks stored by this run, by id: the catalog knows the ones from earlier runs.
   const claimed = new Set<string>();
+  // Into empty staging (the initial backup) every chunk is new: no lookup per chunk.
+  const stored = catalog.hasChunks() ? (id: string) => catalog.hasChunk(id) : () => false;
   const packRecorder = new PackRecorder(catalog);
   const pool = new ChunkWorkerPool({
     entry: options.workerEntry,
     count: options.workers ?? defaultWorkerCount(),
-    init: { protocol: PROTOCOL_VERSION, encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES },
+    init: { protocol: PROTOCOL_VERSION, encryptionKey: repo.keys.encryption, identityKey: repo.keys.identity, repoDir: repo.dir, chunker: repo.config.chunker, packTargetBytes: PACK_TARGET_BYTES, holdPacks: repo.saved !== undefined },
     claim: (id) => {
-      if (claimed.has(id) || catalog.hasChunk(id)) return false;
+      if (claimed.has(id) || stored(id)) return false;
       claimed.add(id);
       return true;
     },
@@ -119,9 +119,16 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     },
   });
 
+  // A new repository's config (its wrapped keys) is being saved while the backup starts: packs stay
+  // temporary until it is, so a crash meanwhile leaves nothing that needs keys nobody kept.
+  repo.saved?.then(
+    () => pool.releasePacks(null),
+    (error: unknown) => pool.releasePacks(`Saving the new repository's settings failed: ${(error as Error).message}`),
+  );
+
   // Entries go to the catalog (for the next backup and for browsing) and, as JSON lines, straight
   // into the snapshot's tree blobs, so nothing is read back at the end.
-  const tree = new TreeWriter(options, claimed, (size) => {
+  const tree = new TreeWriter(options, claimed, stored, (size) => {
     progress.bytesWritten += size;
   });
   const rows: CatalogRow[] = [];
@@ -150,14 +157,24 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   progress.bytesTotal = expected?.bytes ?? null;
   const seen = { files: 0, bytes: 0 };
   const ticker = setInterval(report, 250);
-  const checkpoints = setInterval(() => checkpointer.kick(), CHECKPOINT_EVERY_MS);
+  // A commit that fails (a full disk) fails the run at its next step, not as an uncaught error.
+  let commitFailure: unknown = null;
+  const checkpoint = () => {
+    try {
+      catalog.commitBulkWrites();
+      checkpointer.kick();
+    } catch (error) {
+      commitFailure ??= error;
+    }
+  };
+  const checkpoints = setInterval(checkpoint, CHECKPOINT_EVERY_MS);
   let seq = 0;
   const inFlight = new Set<Promise<void>>();
   const hardLinks = new Map<string, string>();
 
   try {
     let lastYield = performance.now();
-    for await (const item of walkSources(sources, exclusions, options.skip)) {
+    for await (const item of walkSourcesOffThread(join(dirname(options.workerEntry), 'walk-worker.mjs'), sources, options.exclusions, options.skip)) {
       if (signal.aborted) break;
       // The walk is synchronous underneath: give the event loop (the UI, progress events) a turn
       // every few milliseconds.
@@ -239,11 +256,15 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     // The walk is over: the totals are now exact.
     progress.filesTotal = seen.files;
     progress.bytesTotal = seen.bytes;
+    // Fold the log in while the last files are stored, so the final checkpoint has little left.
+    checkpoint();
     await Promise.all(inFlight);
+    if (commitFailure) throw commitFailure;
     if (signal.aborted) throw new SeedshipError('CANCELLED', 'The backup was cancelled: staging holds only complete packs, and the next backup reuses them.');
     await pool.flush();
     await packRecorder.drained();
     catalog.addEntries(snapshotId, rows.splice(0));
+    await repo.saved;
     const treeIds = await tree.finish();
     await writeSnapshot(repo.dir, repo.keys, {
       version: 1,
@@ -269,13 +290,16 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     clearInterval(ticker);
     clearInterval(checkpoints);
     await pool.close();
-    await checkpointer.finish();
-    catalog.endBulkWrites();
+    try {
+      catalog.endBulkWrites();
+    } finally {
+      await checkpointer.finish();
+    }
   }
 
   /** Reads a file through the workers, segment by segment; one retry if it changed meanwhile. */
-  async function backUpFile(absPath: string, stat: BigIntStats, nextSeq: () => number): Promise<{ chunks: string[]; sizes: number[]; zero: number[]; size: number; changed: boolean; error: string | null }> {
-    let current = stat;
+  async function backUpFile(absPath: string, stat: FileStat, nextSeq: () => number): Promise<{ chunks: string[]; sizes: number[]; zero: number[]; size: number; changed: boolean; error: string | null }> {
+    let current: FileStat = stat;
     for (let attempt = 1; ; attempt += 1) {
       const size = Number(current.size);
       const expect = { size, mtimeNs: current.mtimeNs.toString(), ctimeNs: current.ctimeNs.toString() };
@@ -351,11 +375,11 @@ class PackRecorder {
 }
 const PACK_ROWS_PER_SLICE = 300;
 
-function identityOf(stat: BigIntStats): FileIdentity {
+function identityOf(stat: FileStat): FileIdentity {
   return { size: Number(stat.size), mtimeNs: stat.mtimeNs.toString(), ctimeNs: stat.ctimeNs.toString(), ino: `${stat.dev}:${stat.ino}` };
 }
 
-function baseEntry(path: string, stat: BigIntStats): Omit<TreeEntry, 'type' | 'size'> {
+function baseEntry(path: string, stat: FileStat): Omit<TreeEntry, 'type' | 'size'> {
   return { path, mode: Number(stat.mode & 0o7777n), uid: Number(stat.uid), gid: Number(stat.gid), mtimeNs: stat.mtimeNs.toString(), atimeNs: stat.atimeNs.toString() };
 }
 
@@ -386,12 +410,19 @@ class TreeWriter {
   constructor(
     private readonly options: BackupRunOptions,
     private readonly claimed: Set<string>,
+    private readonly stored: (id: string) => boolean,
     private readonly onWritten: (bytes: number) => void,
   ) {
-    this.writer = new PackWriter(options.repo.dir, options.repo.keys, PACK_TARGET_BYTES, (pack) => {
-      options.catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: this.rawLengths.get(e.id) ?? 0 })));
-      onWritten(pack.size);
-    });
+    this.writer = new PackWriter(
+      options.repo.dir,
+      options.repo.keys,
+      PACK_TARGET_BYTES,
+      (pack) => {
+        options.catalog.addPack(pack.packId, pack.size, pack.entries.map((e) => ({ ...e, rawLength: this.rawLengths.get(e.id) ?? 0 })));
+        onWritten(pack.size);
+      },
+      options.repo.saved,
+    );
   }
 
   add(line: string): void {
@@ -414,10 +445,10 @@ class TreeWriter {
   }
 
   private async store(blob: Buffer): Promise<void> {
-    const { repo, catalog } = this.options;
+    const { repo } = this.options;
     const id = chunkId(repo.keys, blob);
     this.ids.push(id);
-    if (this.claimed.has(id) || catalog.hasChunk(id)) return;
+    if (this.claimed.has(id) || this.stored(id)) return;
     this.claimed.add(id);
     this.rawLengths.set(id, blob.length);
     await this.writer.add(id, sealChunk(repo.keys, id, packChunk(blob)));

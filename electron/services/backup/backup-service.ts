@@ -14,7 +14,7 @@ import type { TaskHandle, TaskRegistry } from '../tasks/task-registry';
 import { runBackup, type BackupResult } from './backup-run';
 import { Catalog } from './catalog';
 import { inside, validateOffline, type PlanService } from './plan-service';
-import { initRepository, openRepository, REPOSITORY_FOLDER, repositoryDir, type OpenRepository, type UnlockedKeyCache } from './repository';
+import { beginRepository, openRepository, REPOSITORY_FOLDER, repositoryDir, type OpenRepository, type UnlockedKeyCache } from './repository';
 import { runRestore } from './restore-run';
 import { recordStagedJob } from './staging-descriptor';
 
@@ -197,8 +197,13 @@ export class BackupService {
     let repo: OpenRepository;
     if (existsSync(join(repositoryDir(path), 'config.json')) || !create) repo = await openRepository(path, passphrase, cache);
     else {
-      repo = await initRepository(path, passphrase);
-      cache?.put(repo.config, passphrase, repo.keys);
+      // The backup starts while the new repository's config is saved (see beginRepository).
+      repo = await beginRepository(path, passphrase);
+      const created = repo;
+      created.saved?.then(
+        () => cache?.put(created.config, passphrase, created.keys),
+        () => this.repositories.delete(key),
+      );
     }
     this.repositories.set(key, repo);
     return repo;

@@ -114,6 +114,7 @@ export class Catalog {
   private readonly insertFileStmt;
   private readonly previousStmt;
   private readonly copyFileStmt;
+  private bulk = false;
 
   constructor(dataDir: string, repositoryId: string) {
     const dir = join(dataDir, 'catalogs');
@@ -123,6 +124,7 @@ export class Catalog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    this.db.pragma('temp_store = MEMORY');
     migrate(this.db, MIGRATIONS);
     this.hasChunkStmt = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.insertFileStmt = this.db.prepare(
@@ -136,6 +138,11 @@ export class Catalog {
 
   hasChunk(id: string): boolean {
     return this.hasChunkStmt.get(id) !== undefined;
+  }
+
+  /** Whether any chunk is known: a first backup skips a lookup per chunk when none is. */
+  hasChunks(): boolean {
+    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM chunks)').pluck().get() === 1;
   }
 
   addPack(packId: string, size: number, entries: readonly PackedChunk[]): void {
@@ -164,17 +171,32 @@ export class Catalog {
   }
 
   /**
-   * A backup commits thousands of small transactions. SQLite's automatic checkpoints fsync the
-   * catalog every few MiB of them, and each waits behind the pack data the workers are writing
-   * (tens of ms, on the thread that answers the workers' claims). During a backup the WAL just grows;
-   * a CatalogCheckpointer checkpoints from a worker thread instead.
+   * A backup writes a row per file and per chunk. Committed a few hundred at a time, random chunk
+   * ids dirty most of the table's pages on every commit (measured: 190 MB of log for 40 000 chunks,
+   * 17 MB when committed every 20 000). So a backup writes inside one long transaction, committed
+   * by `commitBulkWrites` every couple of seconds (each write still runs as its own savepoint), and
+   * SQLite's automatic checkpoints, which would fsync the catalog on the thread that answers the
+   * workers, are off: a CatalogCheckpointer checkpoints from a worker thread instead. A crash loses
+   * at most the uncommitted rows, and staging (the truth) restores them at the next reconcile.
    */
   beginBulkWrites(): void {
     this.db.pragma('wal_autocheckpoint = 0');
+    this.bulk = true;
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
   }
 
-  /** Back to automatic checkpoints (a CatalogCheckpointer has emptied the log meanwhile). */
+  /** Commits the bulk transaction so far and opens the next (before each checkpoint). */
+  commitBulkWrites(): void {
+    if (!this.bulk) return;
+    // A failed statement can end the transaction early (SQLite rolls back on I/O errors).
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.exec('BEGIN');
+  }
+
+  /** Commits, and back to automatic checkpoints (a CatalogCheckpointer empties the log next). */
   endBulkWrites(): void {
+    this.bulk = false;
+    if (this.db.inTransaction) this.db.exec('COMMIT');
     this.db.pragma('wal_autocheckpoint = 1000');
   }
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, PackedChunk, Segment, SegmentDone, ToWorker, WorkerInit } from '../../workers/backup/protocol';
+import { splitIds, type FromWorker, type PackedChunk, type Segment, type SegmentDone, type SegmentsDone, type ToWorker, type WorkerInit } from '../../workers/backup/protocol';
 
 export type SegmentResult = Omit<SegmentDone, 'seq'>;
 
@@ -42,6 +42,7 @@ export class ChunkWorkerPool {
   private capacityWaiters: (() => void)[] = [];
   private failure: Error | null = null;
   private sendScheduled = false;
+  private released: { error: string | null } | null = null;
 
   constructor(private readonly options: ChunkWorkerPoolOptions) {}
 
@@ -51,8 +52,10 @@ export class ChunkWorkerPool {
     for (let i = 0; i < options.count; i += 1) {
       // A small young generation: the worker's objects are few and short-lived (its data lives in
       // buffers outside the heap), and every MiB of semi-space is multiplied by the worker count.
-      const worker = new Worker(options.entry, { workerData: options.init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      const holdPacks = options.init.holdPacks && this.released === null;
+      const worker = new Worker(options.entry, { workerData: { ...options.init, holdPacks }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       const slot: Slot = { worker, inFlight: 0, queuedBytes: 0, outbox: [], control: null };
+      if (options.init.holdPacks && this.released?.error) this.post(slot, { type: 'release', error: this.released.error });
       worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -83,6 +86,12 @@ export class ChunkWorkerPool {
       if (slot.outbox.length >= OUTBOX_BATCH) this.send(slot);
       else this.scheduleSend();
     });
+  }
+
+  /** Lets held packs take their final names (see WorkerInit.holdPacks), or fails them with `error`. */
+  releasePacks(error: string | null): void {
+    this.released = { error };
+    for (const slot of this.slots) this.post(slot, { type: 'release', error });
   }
 
   /** Finishes every worker's open pack (end of a run). */
@@ -134,7 +143,9 @@ export class ChunkWorkerPool {
   private onMessage(slot: Slot, message: FromWorker): void {
     switch (message.type) {
       case 'claim': {
-        const fresh = message.ids.map((id) => this.options.claim(id));
+        const ids = splitIds(message.ids);
+        const fresh = new Uint8Array(ids.length);
+        ids.forEach((id, i) => (fresh[i] = this.options.claim(id) ? 1 : 0));
         this.post(slot, { type: 'claimed', batch: message.batch, fresh });
         break;
       }
@@ -142,7 +153,7 @@ export class ChunkWorkerPool {
         this.options.onBytes(message.bytes);
         break;
       case 'segments-done': {
-        for (const { seq, ...result } of message.results) {
+        for (const { seq, ...result } of unpackResults(message.done)) {
           const waiter = this.waiting.get(seq);
           this.waiting.delete(seq);
           slot.inFlight -= 1;
@@ -152,9 +163,12 @@ export class ChunkWorkerPool {
         this.wake();
         break;
       }
-      case 'pack':
-        this.options.onPack(message.packId, message.size, message.entries);
+      case 'pack': {
+        const { ids, offsets, lengths, rawLengths } = message.chunks;
+        const entries: PackedChunk[] = splitIds(ids).map((id, i) => ({ id, offset: offsets[i] as number, length: lengths[i] as number, rawLength: rawLengths[i] as number }));
+        this.options.onPack(message.packId, message.size, entries);
         break;
+      }
       case 'flushed':
       case 'aborted':
         slot.control?.resolve();
@@ -180,4 +194,27 @@ export class ChunkWorkerPool {
     for (const slot of this.slots) slot.control?.reject(error);
     this.wake();
   }
+}
+
+/** The results of a segments-done message, one per segment. */
+function unpackResults(done: SegmentsDone): SegmentDone[] {
+  const results: SegmentDone[] = [];
+  const errors = new Map(done.errors.map((e) => [e.index, { code: e.code, message: e.message }]));
+  let at = 0;
+  for (let i = 0; i < done.seqs.length; i += 1) {
+    const count = done.chunkCounts[i] as number;
+    const zero: boolean[] = new Array<boolean>(count);
+    for (let c = 0; c < count; c += 1) zero[c] = done.zero[at + c] === 1;
+    results.push({
+      seq: done.seqs[i] as number,
+      chunks: splitIds(done.ids, at, count),
+      sizes: Array.from(done.sizes.subarray(at, at + count)),
+      zero,
+      bytesRead: done.bytesRead[i] as number,
+      changed: done.changed[i] === 1,
+      error: errors.get(i) ?? null,
+    });
+    at += count;
+  }
+  return results;
 }

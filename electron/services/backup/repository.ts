@@ -6,18 +6,20 @@ import { z } from 'zod';
 import { SeedshipError } from '../../../shared/api/errors';
 import { passphraseProblem } from '../../../shared/backup/passphrase-policy';
 import { DEFAULT_CHUNKER } from '../../workers/backup/chunker';
-import { deriveKeys, keyCheck, newKdfParams, passphraseMatches, type RepositoryKeys } from '../../workers/backup/chunk-crypto';
+import { deriveKeys, keyCheck, newKdfParams, passphraseMatches, randomKeys, unwrapKeys, wrapKeys, type RepositoryKeys } from '../../workers/backup/chunk-crypto';
 
 /** The repository lives in this folder of the staging location; the rest of staging stays the operator's. */
 export const REPOSITORY_FOLDER = 'seedship-repository';
 
 const ConfigSchema = z.object({
   format: z.literal('seedship-repository'),
-  version: z.literal(1),
+  // 1: keys derived from the passphrase; 2: random keys, wrapped by the passphrase's (`wrappedKeys`).
+  version: z.union([z.literal(1), z.literal(2)]),
   id: z.string().uuid(),
   createdAt: z.string(),
   kdf: z.object({ algorithm: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string() }),
   keyCheck: z.string(),
+  wrappedKeys: z.string().optional(),
   chunker: z.object({ minSize: z.number().int(), avgSize: z.number().int(), maxSize: z.number().int() }),
 });
 export type RepositoryConfig = z.infer<typeof ConfigSchema>;
@@ -26,6 +28,11 @@ export interface OpenRepository {
   dir: string;
   config: RepositoryConfig;
   keys: RepositoryKeys;
+  /**
+   * For a repository being created: settles once config.json (with the wrapped keys) is durable.
+   * Until then nothing may become visible in staging that needs the keys (packs stay temporary).
+   */
+  saved?: Promise<void>;
 }
 
 export function repositoryDir(stagingPath: string): string {
@@ -34,9 +41,21 @@ export function repositoryDir(stagingPath: string): string {
 
 /**
  * Creates the encrypted repository in a staging folder. The config holds only what opening needs
- * (KDF salt and cost, a key check): no file names, no sizes, nothing about the data.
+ * (KDF salt and cost, the wrapped keys, a key check): no file names, no sizes, nothing about the data.
+ * Resolves once config.json is on disk.
  */
 export async function initRepository(stagingPath: string, passphrase: string): Promise<OpenRepository> {
+  const repo = await beginRepository(stagingPath, passphrase);
+  await repo.saved;
+  return repo;
+}
+
+/**
+ * `initRepository` that returns at once with the (random) keys, while the slow KDF that wraps them
+ * runs beside the first backup; `saved` settles when config.json is durable. A crash before that
+ * leaves only temporary packs, swept by the next run.
+ */
+export async function beginRepository(stagingPath: string, passphrase: string): Promise<OpenRepository> {
   const problem = passphraseProblem(passphrase);
   if (problem) throw new SeedshipError('VALIDATION', problem, 'passphrase');
   const dir = repositoryDir(stagingPath);
@@ -45,18 +64,23 @@ export async function initRepository(stagingPath: string, passphrase: string): P
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const kdf = newKdfParams();
-  const keys = await deriveKeys(passphrase, kdf);
+  const keys = randomKeys();
   const config: RepositoryConfig = {
     format: 'seedship-repository',
-    version: 1,
+    version: 2,
     id: randomUUID(),
     createdAt: new Date().toISOString(),
     kdf,
     keyCheck: keyCheck(keys),
     chunker: DEFAULT_CHUNKER,
   };
-  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  return { dir, config, keys };
+  const saved = (async () => {
+    config.wrappedKeys = wrapKeys(await deriveKeys(passphrase, kdf), keys);
+    await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  })();
+  // Awaited by whoever uses the repository; this only keeps an early failure from going unhandled.
+  saved.catch(() => undefined);
+  return { dir, config, keys, saved };
 }
 
 /** Somewhere to remember unlocked keys so the slow KDF runs once (see key-cache.ts). */
@@ -78,8 +102,9 @@ export async function openRepository(stagingPath: string, passphrase: string, ca
   }
   const cached = cache?.get(config, passphrase);
   if (cached) return { dir, config, keys: cached };
-  const keys = await deriveKeys(passphrase, config.kdf);
-  if (!passphraseMatches(keys, config.keyCheck)) {
+  const derived = await deriveKeys(passphrase, config.kdf);
+  const keys = config.version === 1 ? derived : config.wrappedKeys ? unwrapKeys(derived, config.wrappedKeys) : null;
+  if (!keys || !passphraseMatches(keys, config.keyCheck)) {
     throw new SeedshipError('VALIDATION', 'That passphrase does not open this backup. It is the one chosen when the backup was set up; without it nobody can restore.', 'passphrase');
   }
   cache?.put(config, passphrase, keys);

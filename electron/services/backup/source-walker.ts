@@ -1,114 +1,74 @@
-import type { BigIntStats } from 'node:fs';
-import { lstatSync, readdirSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
-import type { CompiledExclusions } from '../../../shared/backup/exclusions';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { CompiledExclusions, ExclusionRules } from '../../../shared/backup/exclusions';
+import { compileExclusions } from '../../../shared/backup/exclusions';
+import { PackedStat, walkTree, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
+import { WALK_KIND, type WalkBatch, type WalkRequest } from '../../workers/backup/walk-protocol';
 
-export type WalkItem =
-  | { kind: 'entry'; absPath: string; path: string; stat: BigIntStats }
-  | { kind: 'excluded'; absPath: string; rule: string }
-  | { kind: 'problem'; absPath: string; reason: string };
+export { nameSources, readProblem, type FileStat, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
 
-export interface WalkSource {
-  path: string;
-  name: string;
-}
-
-/** Gives each source a unique top-level name in the snapshot: its base name, suffixed on clashes. */
-export function nameSources(paths: readonly string[]): WalkSource[] {
-  const used = new Set<string>();
-  return paths.map((raw) => {
-    const path = resolve(raw);
-    const base = basename(path) || 'root';
-    let name = base;
-    for (let n = 2; used.has(name); n += 1) name = `${base}-${n}`;
-    used.add(name);
-    return { path, name };
-  });
-}
-
-/** Why an errno stops a file or folder from being read, in the operator's words. */
-export function readProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'it was deleted while the backup ran';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENAMETOOLONG':
-      return 'the path is longer than the system allows';
-    case 'EIO':
-      return 'the disk reported a read error';
-    default:
-      return (error as Error).message;
-  }
+/** The walk on this thread (the wizard's estimate; a backup without the built walk worker). */
+export async function* walkSources(sources: readonly WalkSource[], exclusions: CompiledExclusions, skip: readonly string[] = []): AsyncGenerator<WalkItem> {
+  yield* walkTree(sources, exclusions, skip);
 }
 
 /**
- * Walks the sources depth first without following symbolic links; memory holds the names of one
- * folder at a time, never the whole tree. Excluded folders are pruned whole; `skip` holds paths
- * that must never be backed up (the staging location, the app's own data).
+ * The walk on its own thread (walk-worker.mjs beside the other built workers), so a backup's
+ * comparison with the catalog runs while the next files are being stat'ed. Falls back to this
+ * thread when the worker isn't built (bare test setups). Stopping early stops the worker.
  */
-export async function* walkSources(sources: readonly WalkSource[], exclusions: CompiledExclusions, skip: readonly string[] = []): AsyncGenerator<WalkItem> {
-  const skipped = skip.map((p) => resolve(p));
-  const isSkipped = (abs: string): boolean => skipped.some((s) => abs === s || abs.startsWith(s + sep));
-  for (const source of sources) {
-    let stat: BigIntStats;
-    try {
-      stat = await lstat(source.path, { bigint: true });
-    } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      yield { kind: 'problem', absPath: source.path, reason: missing ? 'it does not exist' : readProblem(error) };
-      continue;
+export async function* walkSourcesOffThread(workerEntry: string, sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem> {
+  if (!existsSync(workerEntry)) {
+    yield* walkSources(sources, compileExclusions(rules), skip);
+    return;
+  }
+  const worker = new Worker(workerEntry, { workerData: { sources, rules, skip }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  const batches: WalkBatch[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (batch: WalkBatch) => {
+    batches.push(batch);
+    notify();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    failure ??= new Error(`The folder walk stopped unexpectedly (exit code ${code}).`);
+    notify();
+  });
+  try {
+    for (;;) {
+      while (batches.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      const batch = batches.shift();
+      if (!batch) throw failure ?? new Error('The folder walk stopped.');
+      if (!batch.last) worker.postMessage({ type: 'more' } satisfies WalkRequest);
+      yield* decode(batch);
+      if (batch.last) return;
     }
-    yield { kind: 'entry', absPath: source.path, path: source.name, stat };
-    if (stat.isDirectory()) yield* walkFolder(source.path, source.name, exclusions, isSkipped);
+  } finally {
+    worker.removeAllListeners('exit');
+    await worker.terminate();
   }
 }
 
-async function* walkFolder(absDir: string, dir: string, exclusions: CompiledExclusions, isSkipped: (abs: string) => boolean): AsyncGenerator<WalkItem> {
-  let raw: Buffer[];
-  try {
-    raw = readdirSync(absDir, { encoding: 'buffer' });
-  } catch (error) {
-    yield { kind: 'problem', absPath: absDir, reason: readProblem(error) };
-    return;
+function* decode(batch: WalkBatch): Generator<WalkItem> {
+  const signed = new BigInt64Array(batch.stats);
+  const unsigned = new BigUint64Array(batch.stats);
+  let slot = 0;
+  for (let i = 0; i < batch.kinds.length; i += 1) {
+    const absPath = batch.texts[2 * i] as string;
+    const text = batch.texts[2 * i + 1] as string;
+    const kind = batch.kinds[i];
+    if (kind === WALK_KIND.entry) {
+      yield { kind: 'entry', absPath, path: text, stat: new PackedStat(signed, unsigned, slot) };
+      slot += 1;
+    } else if (kind === WALK_KIND.excluded) yield { kind: 'excluded', absPath, rule: text };
+    else yield { kind: 'problem', absPath, reason: text };
   }
-  const folders: { abs: string; path: string }[] = [];
-  for (const bytes of raw) {
-    const name = bytes.toString('utf8');
-    const abs = join(absDir, name);
-    if (!Buffer.from(name, 'utf8').equals(bytes)) {
-      // Node's string paths can't name it, so it can't be opened faithfully: say so, skip it.
-      yield { kind: 'problem', absPath: abs, reason: 'its name is not valid UTF-8, so it can’t be backed up; rename it' };
-      continue;
-    }
-    if (isSkipped(abs)) {
-      yield { kind: 'excluded', absPath: abs, rule: 'Seedship’s own data' };
-      continue;
-    }
-    const rule = exclusions.match(abs);
-    if (rule) {
-      yield { kind: 'excluded', absPath: abs, rule };
-      continue;
-    }
-    // Synchronous lstat: a cached inode answers in microseconds, while the promise form pays a
-    // thread-pool round trip per file (a third of the scan's cost on trees of small files). The
-    // backup loop yields to the event loop every few milliseconds, so the UI stays responsive.
-    let stat: BigIntStats;
-    try {
-      stat = lstatSync(abs, { bigint: true });
-    } catch (error) {
-      yield { kind: 'problem', absPath: abs, reason: readProblem(error) };
-      continue;
-    }
-    const path = `${dir}/${name}`;
-    yield { kind: 'entry', absPath: abs, path, stat };
-    if (stat.isDirectory()) folders.push({ abs, path });
-  }
-  // Subfolders after the folder's own entries: the open directory handle is closed before descending.
-  for (const folder of folders) yield* walkFolder(folder.abs, folder.path, exclusions, isSkipped);
 }

@@ -42,6 +42,42 @@ export function chunkId(keys: RepositoryKeys, plaintext: Uint8Array): string {
   return createHmac('sha256', keys.identity).update(plaintext).digest('hex');
 }
 
+/** Fresh random repository keys: a repository made since format 2 keeps them wrapped (`wrapKeys`). */
+export function randomKeys(): RepositoryKeys {
+  const material = randomBytes(64);
+  return { encryption: material.subarray(0, 32), identity: material.subarray(32, 64) };
+}
+
+const WRAP_AAD = Buffer.from('seedship repository keys v2');
+
+/**
+ * Seals the repository keys under a key derived from the passphrase (the `encryption` half of
+ * `deriveKeys`). Random keys, wrapped, let a new backup start at once while the slow KDF runs
+ * beside it, and would let the passphrase change without re-encrypting anything.
+ */
+export function wrapKeys(wrapping: RepositoryKeys, keys: RepositoryKeys): string {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', wrapping.encryption, nonce);
+  cipher.setAAD(WRAP_AAD);
+  const body = Buffer.concat([cipher.update(Buffer.concat([keys.encryption, keys.identity])), cipher.final()]);
+  return Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64');
+}
+
+/** The keys `wrapKeys` sealed, or null when the passphrase (or the stored value) is wrong. */
+export function unwrapKeys(wrapping: RepositoryKeys, wrapped: string): RepositoryKeys | null {
+  const data = Buffer.from(wrapped, 'base64');
+  if (data.length !== 12 + 16 + 64) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', wrapping.encryption, data.subarray(0, 12));
+    decipher.setAAD(WRAP_AAD);
+    decipher.setAuthTag(data.subarray(12, 28));
+    const material = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]);
+    return { encryption: material.subarray(0, 32), identity: material.subarray(32, 64) };
+  } catch {
+    return null;
+  }
+}
+
 const VERSION = 1;
 const HEADER = 1 + 12 + 16;
 

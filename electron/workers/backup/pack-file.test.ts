@@ -95,4 +95,35 @@ describe('pack files', () => {
     await cancelled.abort();
     expect(readdirSync(packsDir(dir))).toEqual([]);
   });
+
+  it('keeps finished packs under temporary names until they may be visible, and never publishes them if that fails', async () => {
+    const dir = repo();
+    let allow: () => void = () => undefined;
+    const visible = new Promise<void>((resolve) => (allow = resolve));
+    // Six chunks of 20 kB make two packs of 50 kB or more.
+    const writer = new PackWriter(dir, keys, 50_000, () => undefined, visible);
+    for (let i = 0; i < 6; i += 1) {
+      const c = sealed(20_000);
+      await writer.add(c.id, c.blob);
+    }
+    const flushed = writer.flush();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Written and fsynced, but only as temporaries: a crash now leaves nothing a reader could take.
+    expect(await listPacks(dir)).toEqual([]);
+    expect(readdirSync(packsDir(dir)).filter((n) => n.startsWith('.tmp-')).length).toBe(2);
+    allow();
+    expect((await flushed).length).toBe(2);
+    expect((await listPacks(dir)).length).toBe(2);
+
+    const other = repo();
+    const refused = Promise.reject(new Error('the repository settings could not be saved'));
+    const failing = new PackWriter(other, keys, 50_000, () => undefined, refused);
+    for (let i = 0; i < 3; i += 1) {
+      const c = sealed(20_000);
+      await failing.add(c.id, c.blob);
+    }
+    await expect(failing.flush()).rejects.toThrow('could not be saved');
+    expect(await listPacks(other)).toEqual([]);
+    expect(await removeIncompletePacks(other)).toBeGreaterThan(0);
+  });
 });

@@ -54,7 +54,10 @@ interface OpenPack {
  */
 export class PackWriter {
   private current: OpenPack | null = null;
-  private finishing: Promise<FinishedPack>[] = [];
+  /** Packs being written out and fsynced under their temporary names. */
+  private finishing: Promise<void>[] = [];
+  /** Packs waiting for `visible`, then renamed to their final names. */
+  private publishing: Promise<void>[] = [];
   private finished: FinishedPack[] = [];
 
   constructor(
@@ -63,6 +66,8 @@ export class PackWriter {
     private readonly targetBytes = PACK_TARGET_BYTES,
     /** Called as each pack becomes complete on disk. */
     private readonly onFinished: (pack: FinishedPack) => void = () => undefined,
+    /** Packs get their final names only once this settles (a new repository's config is saved). */
+    private readonly visible: Promise<void> = Promise.resolve(),
   ) {}
 
   /** Adds a sealed chunk (whole, or in the pieces `sealChunkParts` gives); a pack it fills is finished in the background. */
@@ -85,6 +90,7 @@ export class PackWriter {
     this.current = null;
     if (pack) this.finishing.push(this.finish(pack));
     await Promise.all(this.finishing.splice(0));
+    await Promise.all(this.publishing.splice(0));
     return this.finished.splice(0);
   }
 
@@ -97,6 +103,7 @@ export class PackWriter {
       await rm(pack.tempPath, { force: true });
     }
     await Promise.allSettled(this.finishing.splice(0));
+    await Promise.allSettled(this.publishing.splice(0));
   }
 
   private async begin(): Promise<OpenPack> {
@@ -114,7 +121,7 @@ export class PackWriter {
     if (pack.pendingBytes >= WRITE_BATCH_BYTES) await writePending(pack);
   }
 
-  private async finish(pack: OpenPack): Promise<FinishedPack> {
+  private async finish(pack: OpenPack): Promise<void> {
     const header = sealChunk(this.keys, HEADER_ID, Buffer.from(JSON.stringify({ version: 1, blobs: pack.entries })));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
@@ -124,6 +131,21 @@ export class PackWriter {
     await pack.file.sync();
     await pack.file.close();
     const packId = createHash('sha256').update(header).digest('hex');
+    const published = this.publish(pack, packId);
+    this.publishing.push(published);
+    // A published pack leaves the list; a failed one stays for flush or abort to report (and is
+    // handled here so it isn't an unhandled rejection meanwhile).
+    published.then(
+      () => {
+        const at = this.publishing.indexOf(published);
+        if (at >= 0) this.publishing.splice(at, 1);
+      },
+      () => undefined,
+    );
+  }
+
+  private async publish(pack: OpenPack, packId: string): Promise<void> {
+    await this.visible;
     const finalDir = join(packsDir(this.repoDir), packId.slice(0, 2));
     await mkdir(finalDir, { recursive: true });
     const path = join(finalDir, `${packId}.pack`);
@@ -132,7 +154,6 @@ export class PackWriter {
     const done = { packId, path, size: pack.size, entries: pack.entries };
     this.finished.push(done);
     this.onFinished(done);
-    return done;
   }
 }
 
