@@ -15,7 +15,7 @@ import { CatalogCheckpointer, CHECKPOINT_EVERY_MS } from './catalog-checkpointer
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
-import { nameSources, readProblem, walkSourcesOffThread, type FileStat } from './source-walker';
+import { nameSources, readProblem, walkBatchesOffThread, type FileStat } from './source-walker';
 
 export interface BackupProgress {
   filesDone: number;
@@ -174,8 +174,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
 
   try {
     let lastYield = performance.now();
-    for await (const item of walkSourcesOffThread(join(dirname(options.workerEntry), 'walk-worker.mjs'), sources, options.exclusions, options.skip)) {
-      if (signal.aborted) break;
+    walk: for await (const batch of walkBatchesOffThread(join(dirname(options.workerEntry), 'walk-worker.mjs'), sources, options.exclusions, options.skip)) for (const item of batch) {
+      if (signal.aborted) break walk;
       // The walk is synchronous underneath: give the event loop (the UI, progress events) a turn
       // every few milliseconds.
       if (performance.now() - lastYield > YIELD_MS) {
@@ -192,13 +192,14 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
       }
       const { stat, path, absPath } = item;
       const identity = identityOf(stat);
-      const base = baseEntry(path, stat);
+      // Built only for entries that need it: an unchanged file reuses its recorded entry as it is.
+      const base = (): Omit<TreeEntry, 'type' | 'size'> => baseEntry(path, stat);
       if (stat.isDirectory()) {
         stats.dirs += 1;
-        record({ ...base, type: 'dir', size: 0 }, identity);
+        record({ ...base(), type: 'dir', size: 0 }, identity);
       } else if (stat.isSymbolicLink()) {
         try {
-          record({ ...base, type: 'symlink', size: 0, target: await readlink(absPath) }, identity);
+          record({ ...base(), type: 'symlink', size: 0, target: await readlink(absPath) }, identity);
         } catch (error) {
           warn(absPath, readProblem(error));
         }
@@ -208,7 +209,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
         const inode = `${stat.dev}:${stat.ino}`;
         const firstName = stat.nlink > 1n ? hardLinks.get(inode) : undefined;
         if (firstName) {
-          record({ ...base, type: 'hardlink', size: Number(stat.size), linkTo: firstName }, identity);
+          record({ ...base(), type: 'hardlink', size: Number(stat.size), linkTo: firstName }, identity);
           stats.files += 1;
           progress.filesDone += 1;
           continue;
@@ -237,7 +238,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
               return;
             }
             if (result.changed) warn(absPath, 'it changed while it was being read (twice): the backup holds the bytes as they were read');
-            const entry: TreeEntry = { ...base, type: 'file', size: result.size, chunks: result.chunks, sizes: result.sizes };
+            const entry: TreeEntry = { ...base(), type: 'file', size: result.size, chunks: result.chunks, sizes: result.sizes };
             if (result.zero.length > 0) entry.zero = result.zero;
             if (stat.blocks * 512n < stat.size) entry.sparse = true;
             record(entry, { ...identity, size: result.size });
@@ -249,7 +250,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
         inFlight.add(job);
       } else {
         const kind = stat.isFIFO() ? 'named pipe (FIFO)' : stat.isSocket() ? 'socket' : stat.isBlockDevice() ? 'block device' : 'character device';
-        record({ ...base, type: 'special', size: 0, kind }, identity);
+        record({ ...base(), type: 'special', size: 0, kind }, identity);
         warn(absPath, `a ${kind}: recorded, its contents are not backed up`);
       }
     }

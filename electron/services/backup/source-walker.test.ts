@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileExclusions } from '../../../shared/backup/exclusions';
-import { nameSources, walkSources, walkSourcesOffThread, type WalkItem } from './source-walker';
+import { nameSources, walkBatchesOffThread, walkSources, type WalkItem } from './source-walker';
 
 const WALK_WORKER = resolve(__dirname, '..', '..', '..', 'dist', 'workers', 'walk-worker.mjs');
 const dirs: string[] = [];
@@ -18,9 +18,9 @@ function describeItem(item: WalkItem): unknown {
   return { ...item, stat: [s.dev, s.ino, s.mode, s.nlink, s.uid, s.gid, s.size, s.blocks, s.atimeNs, s.mtimeNs, s.ctimeNs].map(String), kinds };
 }
 
-async function collect(items: AsyncIterable<WalkItem>): Promise<unknown[]> {
+async function collect(items: AsyncIterable<WalkItem | WalkItem[]>): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const item of items) out.push(describeItem(item));
+  for await (const item of items) for (const one of Array.isArray(item) ? item : [item]) out.push(describeItem(one));
   return out;
 }
 
@@ -45,9 +45,11 @@ describe('the walk of the backup sources', () => {
     // Reading a folder can update its access time once (relatime): walk once before comparing.
     await collect(walkSources(sources, compileExclusions(rules), skip));
     const here = await collect(walkSources(sources, compileExclusions(rules), skip));
-    const there = await collect(walkSourcesOffThread(WALK_WORKER, sources, rules, skip));
+    const there = await collect(walkBatchesOffThread(WALK_WORKER, sources, rules, skip));
+    const fallback = await collect(walkBatchesOffThread(join(root, 'no-such-worker.mjs'), sources, rules, skip));
     expect(here.length).toBeGreaterThan(1500);
     expect(there).toEqual(here);
+    expect(fallback).toEqual(here);
     expect(here).toContainEqual(expect.objectContaining({ kind: 'excluded', rule: expect.stringContaining('*.tmp') }));
     expect(here).toContainEqual(expect.objectContaining({ kind: 'problem', reason: 'it does not exist' }));
     expect(here).toContainEqual(expect.objectContaining({ kind: 'problem', reason: expect.stringContaining('not valid UTF-8') }));
@@ -59,9 +61,11 @@ describe('the walk of the backup sources', () => {
     dirs.push(root);
     for (let f = 0; f < 3000; f += 1) writeFileSync(join(root, `f${f}`), '');
     let seen = 0;
-    for await (const item of walkSourcesOffThread(WALK_WORKER, nameSources([root]), { patterns: [], fileTypes: [] }, [])) {
-      if (item.kind === 'entry') seen += 1;
-      if (seen === 10) break;
+    walk: for await (const batch of walkBatchesOffThread(WALK_WORKER, nameSources([root]), { patterns: [], fileTypes: [] }, [])) {
+      for (const item of batch) {
+        if (item.kind === 'entry') seen += 1;
+        if (seen === 10) break walk;
+      }
     }
     expect(seen).toBe(10);
   });

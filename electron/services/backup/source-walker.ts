@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledExclusions, ExclusionRules } from '../../../shared/backup/exclusions';
 import { compileExclusions } from '../../../shared/backup/exclusions';
 import { PackedStat, walkTree, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
-import { WALK_KIND, type WalkBatch, type WalkRequest } from '../../workers/backup/walk-protocol';
+import { WALK_BATCH_ITEMS, WALK_KIND, type WalkBatch, type WalkRequest } from '../../workers/backup/walk-protocol';
 
 export { nameSources, readProblem, type FileStat, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
 
@@ -14,12 +14,21 @@ export async function* walkSources(sources: readonly WalkSource[], exclusions: C
 
 /**
  * The walk on its own thread (walk-worker.mjs beside the other built workers), so a backup's
- * comparison with the catalog runs while the next files are being stat'ed. Falls back to this
- * thread when the worker isn't built (bare test setups). Stopping early stops the worker.
+ * comparison with the catalog runs while the next files are being stat'ed. Items come in batches
+ * (an await per item would cost more than a no-change backup spends on most items). Falls back to
+ * this thread when the worker isn't built (bare test setups). Stopping early stops the worker.
  */
-export async function* walkSourcesOffThread(workerEntry: string, sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem> {
+export async function* walkBatchesOffThread(workerEntry: string, sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem[]> {
   if (!existsSync(workerEntry)) {
-    yield* walkSources(sources, compileExclusions(rules), skip);
+    let batch: WalkItem[] = [];
+    for (const item of walkTree(sources, compileExclusions(rules), skip)) {
+      batch.push(item);
+      if (batch.length === WALK_BATCH_ITEMS) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
     return;
   }
   const worker = new Worker(workerEntry, { workerData: { sources, rules, skip }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
@@ -48,7 +57,7 @@ export async function* walkSourcesOffThread(workerEntry: string, sources: readon
       const batch = batches.shift();
       if (!batch) throw failure ?? new Error('The folder walk stopped.');
       if (!batch.last) worker.postMessage({ type: 'more' } satisfies WalkRequest);
-      yield* decode(batch);
+      yield decode(batch);
       if (batch.last) return;
     }
   } finally {
@@ -57,18 +66,20 @@ export async function* walkSourcesOffThread(workerEntry: string, sources: readon
   }
 }
 
-function* decode(batch: WalkBatch): Generator<WalkItem> {
+function decode(batch: WalkBatch): WalkItem[] {
   const signed = new BigInt64Array(batch.stats);
   const unsigned = new BigUint64Array(batch.stats);
+  const items: WalkItem[] = [];
   let slot = 0;
   for (let i = 0; i < batch.kinds.length; i += 1) {
     const absPath = batch.texts[2 * i] as string;
     const text = batch.texts[2 * i + 1] as string;
     const kind = batch.kinds[i];
     if (kind === WALK_KIND.entry) {
-      yield { kind: 'entry', absPath, path: text, stat: new PackedStat(signed, unsigned, slot) };
+      items.push({ kind: 'entry', absPath, path: text, stat: new PackedStat(signed, unsigned, slot) });
       slot += 1;
-    } else if (kind === WALK_KIND.excluded) yield { kind: 'excluded', absPath, rule: text };
-    else yield { kind: 'problem', absPath, reason: text };
+    } else if (kind === WALK_KIND.excluded) items.push({ kind: 'excluded', absPath, rule: text });
+    else items.push({ kind: 'problem', absPath, reason: text });
   }
+  return items;
 }
