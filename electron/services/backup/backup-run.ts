@@ -15,7 +15,7 @@ import { CatalogCheckpointer, CHECKPOINT_EVERY_MS } from './catalog-checkpointer
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
 import type { OpenRepository } from './repository';
-import { nameSources, readProblem, walkBatchesOffThread, type FileStat } from './source-walker';
+import { nameSources, readProblem, startWalk, type FileStat } from './source-walker';
 
 export interface BackupProgress {
   filesDone: number;
@@ -76,11 +76,20 @@ const CATALOG_BATCH = 250;
  */
 export async function runBackup(options: BackupRunOptions): Promise<BackupResult> {
   const { repo, catalog, signal } = options;
-  const reconciled = await reconcileCatalog(catalog, repo.dir, repo.keys, options.remotePacks);
-  const previous = catalog.latestSnapshot();
-  const snapshotId = randomUUID();
   const sources = nameSources(options.sources);
-  catalog.beginSnapshot(snapshotId, sources.map((s) => s.path), options.jobName);
+  // The walk's worker boots while the catalog is reconciled with staging.
+  const walk = startWalk(join(dirname(options.workerEntry), 'walk-worker.mjs'), sources, options.exclusions, options.skip);
+  let reconciled: Awaited<ReturnType<typeof reconcileCatalog>>;
+  let previous: ReturnType<Catalog['latestSnapshot']>;
+  const snapshotId = randomUUID();
+  try {
+    reconciled = await reconcileCatalog(catalog, repo.dir, repo.keys, options.remotePacks);
+    previous = catalog.latestSnapshot();
+    catalog.beginSnapshot(snapshotId, sources.map((s) => s.path), options.jobName);
+  } catch (error) {
+    await walk.stop();
+    throw error;
+  }
   catalog.beginBulkWrites();
   const checkpointer = new CatalogCheckpointer(catalog.path, join(dirname(options.workerEntry), 'catalog-checkpoint-worker.mjs'), () => catalog.checkpoint());
 
@@ -174,7 +183,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
 
   try {
     let lastYield = performance.now();
-    walk: for await (const batch of walkBatchesOffThread(join(dirname(options.workerEntry), 'walk-worker.mjs'), sources, options.exclusions, options.skip)) for (const item of batch) {
+    walk: for await (const batch of walk.batches) for (const item of batch) {
       if (signal.aborted) break walk;
       // The walk is synchronous underneath: give the event loop (the UI, progress events) a turn
       // every few milliseconds.
@@ -290,6 +299,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   } finally {
     clearInterval(ticker);
     clearInterval(checkpoints);
+    await walk.stop();
     await pool.close();
     try {
       catalog.endBulkWrites();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileExclusions } from '../../../shared/backup/exclusions';
-import { nameSources, walkBatchesOffThread, walkSources, type WalkItem } from './source-walker';
+import { nameSources, startWalk, walkSources, type WalkItem } from './source-walker';
 
 const WALK_WORKER = resolve(__dirname, '..', '..', '..', 'dist', 'workers', 'walk-worker.mjs');
 const dirs: string[] = [];
@@ -45,8 +45,8 @@ describe('the walk of the backup sources', () => {
     // Reading a folder can update its access time once (relatime): walk once before comparing.
     await collect(walkSources(sources, compileExclusions(rules), skip));
     const here = await collect(walkSources(sources, compileExclusions(rules), skip));
-    const there = await collect(walkBatchesOffThread(WALK_WORKER, sources, rules, skip));
-    const fallback = await collect(walkBatchesOffThread(join(root, 'no-such-worker.mjs'), sources, rules, skip));
+    const there = await collect(startWalk(WALK_WORKER, sources, rules, skip).batches);
+    const fallback = await collect(startWalk(join(root, 'no-such-worker.mjs'), sources, rules, skip).batches);
     expect(here.length).toBeGreaterThan(1500);
     expect(there).toEqual(here);
     expect(fallback).toEqual(here);
@@ -56,12 +56,14 @@ describe('the walk of the backup sources', () => {
     expect(here).toContainEqual(expect.objectContaining({ kind: 'entry', path: `${sources[0]?.name}/pipe`, kinds: [false, false, false, true, false, false, false] }));
   });
 
-  it('stops the walk worker when the backup stops reading early', async () => {
+  it('stops the walk worker when the backup stops reading early, or never reads', async () => {
     const root = mkdtempSync(join(tmpdir(), 'seedship-walk-'));
     dirs.push(root);
     for (let f = 0; f < 3000; f += 1) writeFileSync(join(root, `f${f}`), '');
     let seen = 0;
-    walk: for await (const batch of walkBatchesOffThread(WALK_WORKER, nameSources([root]), { patterns: [], fileTypes: [] }, [])) {
+    const unread = startWalk(WALK_WORKER, nameSources([root]), { patterns: [], fileTypes: [] }, []);
+    await unread.stop();
+    walk: for await (const batch of startWalk(WALK_WORKER, nameSources([root]), { patterns: [], fileTypes: [] }, []).batches) {
       for (const item of batch) {
         if (item.kind === 'entry') seen += 1;
         if (seen === 10) break walk;

@@ -12,26 +12,22 @@ export async function* walkSources(sources: readonly WalkSource[], exclusions: C
   yield* walkTree(sources, exclusions, skip);
 }
 
+/** A walk under way: its items in batches, and a way to stop it whether or not it was read. */
+export interface Walk {
+  batches: AsyncIterable<WalkItem[]>;
+  stop(): Promise<void>;
+}
+
 /**
- * The walk on its own thread (walk-worker.mjs beside the other built workers), so a backup's
- * comparison with the catalog runs while the next files are being stat'ed. Items come in batches
- * (an await per item would cost more than a no-change backup spends on most items). Falls back to
- * this thread when the worker isn't built (bare test setups). Stopping early stops the worker.
+ * Starts the walk on its own thread (walk-worker.mjs beside the other built workers) at once, so
+ * the worker boots while the backup opens its catalog, and a backup's comparison with the catalog
+ * runs while the next files are being stat'ed. Items come in batches (an await per item would cost
+ * more than a no-change backup spends on most items). Falls back to this thread when the worker
+ * isn't built (bare test setups). `stop` ends the worker early; reading to the end ends it too.
  */
-export async function* walkBatchesOffThread(workerEntry: string, sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem[]> {
-  if (!existsSync(workerEntry)) {
-    let batch: WalkItem[] = [];
-    for (const item of walkTree(sources, compileExclusions(rules), skip)) {
-      batch.push(item);
-      if (batch.length === WALK_BATCH_ITEMS) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
-    return;
-  }
-  const worker = new Worker(workerEntry, { workerData: { sources, rules, skip }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+export function startWalk(workerEntry: string, sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): Walk {
+  if (!existsSync(workerEntry)) return { batches: batchesHere(sources, rules, skip), stop: async () => undefined };
+  const worker = new Worker(workerEntry, { workerData: { sources, rules, skip }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   const batches: WalkBatch[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -51,19 +47,41 @@ export async function* walkBatchesOffThread(workerEntry: string, sources: readon
     failure ??= new Error(`The folder walk stopped unexpectedly (exit code ${code}).`);
     notify();
   });
-  try {
-    for (;;) {
-      while (batches.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      const batch = batches.shift();
-      if (!batch) throw failure ?? new Error('The folder walk stopped.');
-      if (!batch.last) worker.postMessage({ type: 'more' } satisfies WalkRequest);
-      yield decode(batch);
-      if (batch.last) return;
+  let stopped: Promise<void> | null = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    })();
+    return stopped;
+  };
+  async function* read(): AsyncGenerator<WalkItem[]> {
+    try {
+      for (;;) {
+        while (batches.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+        const batch = batches.shift();
+        if (!batch) throw failure ?? new Error('The folder walk stopped.');
+        if (!batch.last) worker.postMessage({ type: 'more' } satisfies WalkRequest);
+        yield decode(batch);
+        if (batch.last) return;
+      }
+    } finally {
+      await stop();
     }
-  } finally {
-    worker.removeAllListeners('exit');
-    await worker.terminate();
   }
+  return { batches: read(), stop };
+}
+
+async function* batchesHere(sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem[]> {
+  let batch: WalkItem[] = [];
+  for (const item of walkTree(sources, compileExclusions(rules), skip)) {
+    batch.push(item);
+    if (batch.length === WALK_BATCH_ITEMS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function decode(batch: WalkBatch): WalkItem[] {
