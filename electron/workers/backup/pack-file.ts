@@ -68,7 +68,11 @@ export class PackWriter {
     private readonly onFinished: (pack: FinishedPack) => void = () => undefined,
     /** Packs get their final names only once this settles (a new repository's config is saved). */
     private readonly visible: Promise<void> = Promise.resolve(),
-  ) {}
+  ) {
+    // A refusal is reported by the first pack that waits for it (flush rejects): until then it is
+    // expected, not an unhandled rejection.
+    visible.catch(() => undefined);
+  }
 
   /** Adds a sealed chunk (whole, or in the pieces `sealChunkParts` gives); a pack it fills is finished in the background. */
   async add(id: string, sealed: Uint8Array | readonly Uint8Array[]): Promise<void> {
