@@ -39,7 +39,7 @@ export interface BackupSchedulerOptions extends Omit<ScheduledRunDeps, 'now' | '
 export class BackupScheduler {
   private readonly state: ScheduleStateStore;
   private readonly clock: Clock;
-  private readonly timeZone: string;
+  private zone: string | null;
   private readonly startedAt: Date;
   private cancelTimer: (() => void) | null = null;
   private active = false;
@@ -49,10 +49,16 @@ export class BackupScheduler {
   constructor(private readonly o: BackupSchedulerOptions) {
     this.state = new ScheduleStateStore(o.documents);
     this.clock = o.clock ?? systemClock;
-    this.timeZone = o.timeZone ?? localTimeZone();
+    this.zone = o.timeZone ?? null;
     this.startedAt = this.clock.now();
     o.events.on('jobs.changed', (changes) => this.noticeJobChanges(changes));
     o.events.on('plan.changed', () => this.publish());
+  }
+
+  /** Resolved on first use: loading the time zone data costs a command that never schedules (a CLI backup) 10 ms. */
+  private get timeZone(): string {
+    this.zone ??= localTimeZone();
+    return this.zone;
   }
 
   start(): void {

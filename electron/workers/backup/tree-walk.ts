@@ -1,5 +1,5 @@
 import { constants, lstatSync, readdirSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import type { CompiledExclusions } from '../../../shared/backup/exclusions';
 
 /** What a backup reads of an lstat: Node's BigIntStats, or the same fields sent from the walk worker. */
@@ -90,18 +90,22 @@ export function* walkTree(sources: readonly WalkSource[], exclusions: CompiledEx
 }
 
 function* walkFolder(absDir: string, dir: string, exclusions: CompiledExclusions, isSkipped: (abs: string) => boolean): Generator<WalkItem> {
-  let raw: Buffer[];
+  let names: string[];
+  let invalid: Set<string> | null;
   try {
-    raw = readdirSync(absDir, { encoding: 'buffer' });
+    names = readdirSync(absDir);
+    // A name that isn't valid UTF-8 comes back with U+FFFD in it: only then are the raw bytes read.
+    invalid = names.some((name) => name.includes('\uFFFD')) ? namesNotUtf8(absDir) : null;
   } catch (error) {
     yield { kind: 'problem', absPath: absDir, reason: readProblem(error) };
     return;
   }
+  // absDir is resolved (normalized): joining by hand is path.join's result without its cost per name.
+  const prefix = absDir.endsWith(sep) ? absDir : absDir + sep;
   const folders: { abs: string; path: string }[] = [];
-  for (const bytes of raw) {
-    const name = bytes.toString('utf8');
-    const abs = join(absDir, name);
-    if (!Buffer.from(name, 'utf8').equals(bytes)) {
+  for (const name of names) {
+    const abs = prefix + name;
+    if (invalid?.has(name)) {
       // Node's string paths can't name it, so it can't be opened faithfully: say so, skip it.
       yield { kind: 'problem', absPath: abs, reason: 'its name is not valid UTF-8, so it can’t be backed up; rename it' };
       continue;
@@ -131,6 +135,16 @@ function* walkFolder(absDir: string, dir: string, exclusions: CompiledExclusions
   }
   // Subfolders after the folder's own entries: the open directory handle is closed before descending.
   for (const folder of folders) yield* walkFolder(folder.abs, folder.path, exclusions, isSkipped);
+}
+
+/** The names in a folder, as Node decodes them, whose bytes aren't valid UTF-8. */
+function namesNotUtf8(absDir: string): Set<string> {
+  const invalid = new Set<string>();
+  for (const bytes of readdirSync(absDir, { encoding: 'buffer' })) {
+    const name = bytes.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(bytes)) invalid.add(name);
+  }
+  return invalid;
 }
 
 /** Number of BigInt slots a FileStat takes in a packed batch (see packStat). */
