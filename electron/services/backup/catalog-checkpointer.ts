@@ -7,20 +7,24 @@ export const CHECKPOINT_EVERY_MS = 2000;
 /**
  * Checkpoints a catalog from a worker thread while a backup runs (the catalog's own automatic
  * checkpoints are off meanwhile: see Catalog.beginBulkWrites), and once more, truncating the log,
- * when it ends. Without the built worker (a bare test setup) it checkpoints on this thread instead.
+ * when it ends. The worker starts with the first checkpoint: a run that ends before one (a backup
+ * where little changed) truncates its small log on this thread, without booting a worker for it.
+ * Without the built worker (a bare test setup) it always checkpoints on this thread.
  */
 export class CatalogCheckpointer {
-  private readonly worker: Worker | null;
+  private worker: Worker | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(dbPath: string, workerEntry: string, private readonly fallback: () => void) {
-    this.worker = existsSync(workerEntry) ? new Worker(workerEntry, { workerData: { dbPath }, resourceLimits: { maxYoungGenerationSizeMb: 2 } }) : null;
-    this.worker?.unref();
-  }
+  constructor(private readonly dbPath: string, private readonly workerEntry: string, private readonly fallback: () => void) {}
 
   /** Starts a passive checkpoint unless one is still running. */
   kick(): void {
-    if (this.worker && !this.running) this.running = this.checkpoint('PASSIVE').finally(() => (this.running = null));
+    if (this.running) return;
+    if (!this.worker && existsSync(this.workerEntry)) {
+      this.worker = new Worker(this.workerEntry, { workerData: { dbPath: this.dbPath }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      this.worker.unref();
+    }
+    if (this.worker) this.running = this.checkpoint('PASSIVE').finally(() => (this.running = null));
   }
 
   /** Waits for a running checkpoint, truncates the log, and stops the worker. */
