@@ -267,8 +267,9 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     progress.filesTotal = seen.files;
     progress.bytesTotal = seen.bytes;
     // Fold the log in while the last files are stored, so the final checkpoint has little left
-    // (with nothing left to store, the final checkpoint does it all).
+    // (with nothing left to store, the final checkpoint does it all, on a worker booting meanwhile).
     if (inFlight.size > 0) checkpoint();
+    else checkpointer.prepare();
     await Promise.all(inFlight);
     if (commitFailure) throw commitFailure;
     if (signal.aborted) throw new SeedshipError('CANCELLED', 'The backup was cancelled: staging holds only complete packs, and the next backup reuses them.');

@@ -7,9 +7,10 @@ export const CHECKPOINT_EVERY_MS = 2000;
 /**
  * Checkpoints a catalog from a worker thread while a backup runs (the catalog's own automatic
  * checkpoints are off meanwhile: see Catalog.beginBulkWrites), and once more, truncating the log,
- * when it ends. The worker starts with the first checkpoint: a run that ends before one (a backup
- * where little changed) truncates its small log on this thread, without booting a worker for it.
- * Without the built worker (a bare test setup) it always checkpoints on this thread.
+ * when it ends. The worker starts with the first checkpoint, or with `prepare` as the walk ends, not
+ * while a short backup (nothing changed) is busiest; checkpoints never run on the event loop's
+ * thread (a no-change backup of 27 000 files leaves 10 MB of log). Without the built worker (a bare
+ * test setup) it checkpoints on this thread.
  */
 export class CatalogCheckpointer {
   private worker: Worker | null = null;
@@ -17,13 +18,17 @@ export class CatalogCheckpointer {
 
   constructor(private readonly dbPath: string, private readonly workerEntry: string, private readonly fallback: () => void) {}
 
+  /** Starts the worker now (it boots while the run's last work is done), unless it runs already. */
+  prepare(): void {
+    if (this.worker || !existsSync(this.workerEntry)) return;
+    this.worker = new Worker(this.workerEntry, { workerData: { dbPath: this.dbPath }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+    this.worker.unref();
+  }
+
   /** Starts a passive checkpoint unless one is still running. */
   kick(): void {
     if (this.running) return;
-    if (!this.worker && existsSync(this.workerEntry)) {
-      this.worker = new Worker(this.workerEntry, { workerData: { dbPath: this.dbPath }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
-      this.worker.unref();
-    }
+    this.prepare();
     if (this.worker) this.running = this.checkpoint('PASSIVE').finally(() => (this.running = null));
   }
 
