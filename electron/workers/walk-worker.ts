@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileExclusions, type ExclusionRules } from '../../shared/backup/exclusions';
-import { PACKED_STAT_SLOTS, packStat, walkTree, type WalkItem, type WalkSource } from './backup/tree-walk';
+import { PACKED_STAT_SLOTS, packStat, takeBatch, walkTree, type WalkItem, type WalkSource } from './backup/tree-walk';
 import { WALK_AHEAD_BATCHES, WALK_BATCH_ITEMS, WALK_KIND, type WalkBatch, type WalkRequest } from './backup/walk-protocol';
 
 /**
@@ -26,15 +26,8 @@ send();
 function send(): void {
   while (credit > 0 && !done) {
     credit -= 1;
-    const taken: WalkItem[] = [];
-    for (let next = items.next(); ; next = items.next()) {
-      if (next.done) {
-        done = true;
-        break;
-      }
-      taken.push(next.value);
-      if (taken.length === WALK_BATCH_ITEMS) break;
-    }
+    const { batch: taken, done: over } = takeBatch(items, WALK_BATCH_ITEMS);
+    done = over;
     const { batch, transfer } = encode(taken, done);
     port?.postMessage(batch, transfer);
   }

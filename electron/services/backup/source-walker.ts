@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CompiledExclusions, ExclusionRules } from '../../../shared/backup/exclusions';
 import { compileExclusions } from '../../../shared/backup/exclusions';
-import { PackedStat, walkTree, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
+import { PackedStat, takeBatch, walkTree, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
 import { WALK_BATCH_ITEMS, WALK_KIND, type WalkBatch, type WalkRequest } from '../../workers/backup/walk-protocol';
 
 export { nameSources, readProblem, type FileStat, type WalkItem, type WalkSource } from '../../workers/backup/tree-walk';
@@ -73,15 +73,12 @@ export function startWalk(workerEntry: string, sources: readonly WalkSource[], r
 }
 
 async function* batchesHere(sources: readonly WalkSource[], rules: ExclusionRules, skip: readonly string[]): AsyncGenerator<WalkItem[]> {
-  let batch: WalkItem[] = [];
-  for (const item of walkTree(sources, compileExclusions(rules), skip)) {
-    batch.push(item);
-    if (batch.length === WALK_BATCH_ITEMS) {
-      yield batch;
-      batch = [];
-    }
+  const items = walkTree(sources, compileExclusions(rules), skip);
+  for (;;) {
+    const { batch, done } = takeBatch(items, WALK_BATCH_ITEMS);
+    if (batch.length > 0) yield batch;
+    if (done) return;
   }
-  if (batch.length > 0) yield batch;
 }
 
 function decode(batch: WalkBatch): WalkItem[] {

@@ -147,6 +147,17 @@ function namesNotUtf8(absDir: string): Set<string> {
   return invalid;
 }
 
+/** Up to `size` items from the walk, and whether the walk is over. */
+export function takeBatch<T>(items: Iterator<T>, size: number): { batch: T[]; done: boolean } {
+  const batch: T[] = [];
+  while (batch.length < size) {
+    const next = items.next();
+    if (next.done) return { batch, done: true };
+    batch.push(next.value);
+  }
+  return { batch, done: false };
+}
+
 /** Number of BigInt slots a FileStat takes in a packed batch (see packStat). */
 export const PACKED_STAT_SLOTS = 11;
 
