@@ -55,6 +55,10 @@ describe('the backup repository in staging', () => {
     damaged[40] = (damaged[40] as number) ^ 1;
     writeFileSync(join(repositoryDir(dir), 'config.json'), JSON.stringify({ ...config, wrappedKeys: damaged.toString('base64') }));
     await expect(openRepository(dir, PASSPHRASE)).rejects.toMatchObject({ code: 'VALIDATION', field: 'passphrase' });
+    // Format 2 without its wrapped keys is a damaged config, named as such.
+    const { wrappedKeys: _dropped, ...unwrapped } = config;
+    writeFileSync(join(repositoryDir(dir), 'config.json'), JSON.stringify(unwrapped));
+    await expect(openRepository(dir, PASSPHRASE)).rejects.toMatchObject({ code: 'VALIDATION', field: 'stagingPath', message: expect.stringContaining('config.json is damaged') });
   }, 20_000);
 
   it('still opens a format 1 repository, whose keys were derived from the passphrase itself', async () => {

@@ -97,13 +97,15 @@ export async function openRepository(stagingPath: string, passphrase: string, ca
   let config: RepositoryConfig;
   try {
     config = ConfigSchema.parse(JSON.parse(text));
+    // Format 2 keeps the keys only wrapped: without them nothing in staging can be opened.
+    if (config.version === 2 && !config.wrappedKeys) throw new Error('no wrapped keys');
   } catch {
     throw new SeedshipError('VALIDATION', `${join(dir, 'config.json')} is damaged or from a newer Seedship.`, 'stagingPath');
   }
   const cached = cache?.get(config, passphrase);
   if (cached) return { dir, config, keys: cached };
   const derived = await deriveKeys(passphrase, config.kdf);
-  const keys = config.version === 1 ? derived : config.wrappedKeys ? unwrapKeys(derived, config.wrappedKeys) : null;
+  const keys = config.version === 1 ? derived : unwrapKeys(derived, config.wrappedKeys as string);
   if (!keys || !passphraseMatches(keys, config.keyCheck)) {
     throw new SeedshipError('VALIDATION', 'That passphrase does not open this backup. It is the one chosen when the backup was set up; without it nobody can restore.', 'passphrase');
   }
