@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type FromDiskPrepWorker, type ToDiskPrepWorker } from './diskprep/protocol';
 import { lowerThreadPriority } from './thread-priority';
+import { Md5Lanes } from './diskprep/md5-lanes';
 import { stretchRecoveryKey } from './volume/stretch-key';
 import { XtsSectorCipher } from './volume/xts-sectors';
 
 /**
  * A disk-prep worker: the MD5 of each 4 MiB block (on the copy and on the verify read), and for
  * files written straight to their clusters, the MD5 then the XTS encryption of each block for its
- * target sectors. MD5 (about 600 MB/s per core) is the CPU's bulk of disk prep, so one of these
- * runs per core; blocks arrive as transferred buffers and go back the same way (no copies, memory
- * bounded).
+ * target sectors. MD5 is the CPU's bulk of disk prep, so one of these runs per core and hashes up
+ * to four blocks at once (md5-lanes.ts); blocks lie in the shared block arena (or arrive as
+ * transferred buffers and go back the same way): no copies, memory bounded.
  */
 const port = parentPort;
 if (!port) throw new Error('diskprep-worker must run as a worker thread.');
@@ -23,16 +24,98 @@ if (init.protocol !== DISKPREP_PROTOCOL_VERSION) {
 /** One cipher per direction: the write pass encrypts while the readback of flushed files decrypts. */
 let encryptor: XtsSectorCipher | null = null;
 let decryptor: XtsSectorCipher | null = null;
+const lanes = new Md5Lanes(init.arena, init.scratchAt);
+
+type BlockMessage = Extract<ToDiskPrepWorker, { type: 'md5' | 'md5-encrypt' | 'decrypt-md5' }>;
+const isArenaBlock = (m: ToDiskPrepWorker): m is BlockMessage => (m.type === 'md5' || m.type === 'md5-encrypt' || m.type === 'decrypt-md5') && m.inArena;
+
+/**
+ * Messages in arrival order. Arena blocks are hashed up to four at a time, so what arrives while a
+ * set is hashed waits to join the next; a set never reaches past another kind of message (a key).
+ */
+const queued: ToDiskPrepWorker[] = [];
+let draining = false;
 
 port.on('message', (message: ToDiskPrepWorker) => {
-  let reply: FromDiskPrepWorker;
-  try {
-    reply = handle(message);
-  } catch (error) {
-    reply = { type: 'failed', id: message.id, message: (error as Error).message };
+  queued.push(message);
+  if (!draining) {
+    draining = true;
+    setImmediate(drain);
   }
-  port.postMessage(reply, reply.type === 'hashed' ? [reply.data.buffer as ArrayBuffer] : reply.type === 'stretched' ? [reply.key.buffer as ArrayBuffer] : []);
 });
+
+function send(reply: FromDiskPrepWorker): void {
+  // A block in the arena stays where it is; any other buffer moves back.
+  const moved = reply.type === 'hashed' ? reply.data.buffer : reply.type === 'stretched' ? reply.key.buffer : null;
+  port?.postMessage(reply, moved instanceof ArrayBuffer ? [moved] : []);
+}
+
+function drain(): void {
+  const first = queued.shift();
+  if (!first) {
+    draining = false;
+    return;
+  }
+  if (isArenaBlock(first)) hashSet(first);
+  else {
+    let reply: FromDiskPrepWorker;
+    try {
+      reply = handle(first);
+    } catch (error) {
+      reply = { type: 'failed', id: first.id, message: (error as Error).message };
+    }
+    send(reply);
+  }
+  setImmediate(drain);
+}
+
+/**
+ * Hashes `first` with up to three more queued arena blocks of the same length (decrypted before,
+ * encrypted after, as each asks); one alone goes to OpenSSL's MD5, faster for one.
+ */
+function hashSet(first: BlockMessage): void {
+  const length = hashLength(first);
+  const set = [first];
+  for (let i = 0; i < queued.length && set.length < 4; ) {
+    const m = queued[i] as ToDiskPrepWorker;
+    if (!isArenaBlock(m)) break;
+    if (hashLength(m) === length) set.push(...(queued.splice(i, 1) as BlockMessage[]));
+    else i += 1;
+  }
+  const failed = new Map<BlockMessage, string>();
+  const attempt = (m: BlockMessage, work: () => void) => {
+    if (failed.has(m)) return;
+    try {
+      work();
+    } catch (error) {
+      failed.set(m, (error as Error).message);
+    }
+  };
+  for (const m of set) if (m.type === 'decrypt-md5') attempt(m, () => transform(m, decryptor, 'decrypt-md5 without a decryption key.'));
+  const hashed = set.filter((m) => !failed.has(m));
+  let hashes: string[] = [];
+  try {
+    if (hashed.length === 1) hashes = [md5(blockOf(hashed[0] as BlockMessage).subarray(0, length))];
+    else if (hashed.length > 1) hashes = lanes.hash(hashed.map((m) => ({ at: m.data.byteOffset, length })));
+  } catch (error) {
+    for (const m of hashed) failed.set(m, (error as Error).message);
+  }
+  for (const m of set) if (m.type === 'md5-encrypt') attempt(m, () => transform(m, encryptor, 'md5-encrypt without an encryption key.'));
+  for (const m of set) {
+    const problem = failed.get(m);
+    send(problem !== undefined ? { type: 'failed', id: m.id, message: problem } : { type: 'hashed', id: m.id, hash: hashes[hashed.indexOf(m)] as string, data: m.data });
+  }
+}
+
+const hashLength = (m: BlockMessage) => (m.type === 'md5' ? m.data.byteLength : m.hashBytes);
+const blockOf = (m: BlockMessage) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+
+/** XTS over each piece of the block, in place. */
+function transform(m: Extract<BlockMessage, { pieces: unknown }>, cipher: XtsSectorCipher | null, missing: string): void {
+  if (!cipher) throw new Error(missing);
+  const block = blockOf(m);
+  for (const p of m.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
+}
 
 function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
   switch (message.type) {
@@ -48,21 +131,14 @@ function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
       return { type: 'ok', id: message.id };
     }
     case 'md5-encrypt': {
-      const cipher = encryptor;
-      if (!cipher) throw new Error('md5-encrypt without an encryption key.');
       // The manifest's hash is of the plaintext: hash first, then encrypt the same bytes in place.
-      const block = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
-      const hash = md5(block.subarray(0, message.hashBytes));
-      for (const p of message.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
+      const hash = md5(blockOf(message).subarray(0, message.hashBytes));
+      transform(message, encryptor, 'md5-encrypt without an encryption key.');
       return { type: 'hashed', id: message.id, hash, data: message.data };
     }
-    case 'decrypt-md5': {
-      const cipher = decryptor;
-      if (!cipher) throw new Error('decrypt-md5 without a decryption key.');
-      const block = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
-      for (const p of message.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
-      return { type: 'hashed', id: message.id, hash: md5(block.subarray(0, message.hashBytes)), data: message.data };
-    }
+    case 'decrypt-md5':
+      transform(message, decryptor, 'decrypt-md5 without a decryption key.');
+      return { type: 'hashed', id: message.id, hash: md5(blockOf(message).subarray(0, message.hashBytes)), data: message.data };
     case 'forget-key':
       encryptor = null;
       decryptor = null;

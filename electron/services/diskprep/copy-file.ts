@@ -2,38 +2,8 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
+import type { BlockBuffers } from './block-buffers';
 import type { DiskPrepPool } from './diskprep-pool';
-
-/**
- * A fixed set of reused block buffers: memory stays bounded whatever the data size, and a
- * buffer goes back to the set when the worker that hashed it returns it.
- */
-export class BlockBuffers {
-  private readonly free: Buffer[] = [];
-  private readonly waiting: { resolve: (b: Buffer) => void; reject: (e: unknown) => void }[] = [];
-  private failure: unknown = null;
-
-  constructor(count: number) {
-    for (let i = 0; i < count; i += 1) this.free.push(Buffer.allocUnsafeSlow(MANIFEST_BLOCK_BYTES));
-  }
-
-  take(): Promise<Buffer> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    const b = this.free.pop();
-    return b ? Promise.resolve(b) : new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  give(buffer: Buffer): void {
-    const next = this.waiting.shift();
-    if (next) next.resolve(buffer);
-    else this.free.push(buffer);
-  }
-
-  fail(error: unknown): void {
-    this.failure ??= error;
-    for (const w of this.waiting.splice(0)) w.reject(error);
-  }
-}
 
 /**
  * Copies one staging file onto the drive in order (one writer, so NTFS lays the file out in one
@@ -72,9 +42,9 @@ export async function copyFileHashed(o: { source: string; target: string; expect
       const index = k;
       const chain = write
         .then(() => o.pool.md5(buffer.subarray(0, length)))
-        .then(({ data, hash }) => {
+        .then(({ hash }) => {
           hashes[index] = hash;
-          o.buffers.give(Buffer.from(data.buffer));
+          o.buffers.give(buffer);
           o.onBytes(length);
         });
       chain.catch((error: unknown) => o.buffers.fail(error));

@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyFixups, initializeDataAttribute, mftRecordOffset, removeFixups } from '../volume/ntfs/mft-record';
 import { SeedshipError } from '../../../shared/api/errors';
 import { XtsSectorCipher } from '../../workers/volume/xts-sectors';
-import { BlockBuffers } from './copy-file';
 import { allocateDirectFiles, readBackDirectFile, writeDirectFile, writeResidentFile } from './direct-write';
 import { DiskPrepPool } from './diskprep-pool';
 import type { FileExtents } from './file-layout';
@@ -154,7 +153,7 @@ describe('the readback after a direct write', () => {
         extents,
         sectorSize,
         pool,
-        buffers: new BlockBuffers(4),
+        buffers: pool.blockBuffers(4),
         shorter: () => new SeedshipError('INTERNAL', 'short'),
         onBytes: () => undefined,
       });
@@ -164,7 +163,7 @@ describe('the readback after a direct write', () => {
       expect(first.equals(data.subarray(0, 512))).toBe(false);
       new XtsSectorCipher(key, sectorSize, 'decrypt').transformInPlace(first, (20 * MiB) / 512);
       expect(first.equals(data.subarray(0, 512))).toBe(true);
-      const readBack = () => readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes, pool, buffers: new BlockBuffers(3) });
+      const readBack = () => readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes, pool, buffers: pool.blockBuffers(3) });
       expect(await readBack()).toEqual([]);
       // One byte flipped on the device in the middle block (file offset 5 MiB + 77 = the second extent's 2 MiB + 77).
       const at = 2 * MiB + 2 * MiB + 77;
@@ -181,7 +180,7 @@ describe('the readback after a direct write', () => {
       expect(found).toHaveLength(1);
       expect(found[0]).toMatch(/^\/job\/pack block 1 \(offset 4194304\): MD5 [0-9A-F]{32}, manifest [0-9A-F]{32}$/);
       // A hash list of the wrong length is named too.
-      expect(await readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes: hashes.slice(0, 2), pool, buffers: new BlockBuffers(3) })).toContain('/job/pack: 2 block hashes recorded for 3 blocks');
+      expect(await readBackDirectFile({ device, ntfsPath: '/job/pack', bytes: data.length, extents, sectorSize, hashes: hashes.slice(0, 2), pool, buffers: pool.blockBuffers(3) })).toContain('/job/pack: 2 block hashes recorded for 3 blocks');
     } finally {
       await device.close();
       await pool.close();

@@ -1,11 +1,12 @@
-import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
 import { TargetIo } from '../volume/block-target';
 import { editMftRecordAt, initializeFileData, locateMftRecords, setResidentData } from '../volume/ntfs/mft-record';
 import { allocateFile, checkNtfs, type NtfsFileInfo, readFileInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
 import { throwIfAborted } from '../volume/run-tool';
-import type { BlockBuffers } from './copy-file';
+import type { BlockBuffers } from './block-buffers';
 import type { DiskPrepPool } from './diskprep-pool';
 import type { FileExtents, FileLayout } from './file-layout';
 
@@ -108,6 +109,23 @@ function extentsOf(runs: { vcn: number; lcn: number | undefined; length: number 
   return { ranges, resident: false };
 }
 
+/**
+ * Opens the drive for the direct writes and the readback with O_DIRECT, so the readback reads the
+ * drive itself, not the page cache the writes just filled, and a write is not first copied into
+ * that cache (measured here: 2.5 CPU-s per GiB into fresh cache pages, against 0.02 s direct). Its
+ * buffers must be sector-aligned (BlockBuffers are). Where the kernel refuses O_DIRECT (an image
+ * file on tmpfs), the cache is used.
+ */
+export async function openDeviceDirect(device: string, mode: 'read' | 'write'): Promise<FileHandle> {
+  const flags = mode === 'write' ? constants.O_RDWR : constants.O_RDONLY;
+  try {
+    return await open(device, flags | constants.O_DIRECT);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+    return open(device, flags);
+  }
+}
+
 /** Reads `length` bytes at `position` of the source into `buffer`; short only at its end. */
 export type BlockSource = (buffer: Buffer, length: number, position: number) => Promise<number>;
 
@@ -160,7 +178,7 @@ export async function writeDirectFile(o: {
           let done = 0;
           while (done < p.length) done += (await o.device.write(data, p.at + done, p.length - done, p.device + done)).bytesWritten;
         }
-        o.buffers.give(Buffer.from(data.buffer));
+        o.buffers.give(buffer);
         o.onBytes(dataBytes);
       });
       previousWrite = write;
@@ -234,8 +252,8 @@ export async function readBackDirectFile(o: {
         throw error;
       }
       const expected = o.hashes[i];
-      const check = o.pool.decryptMd5(buffer.subarray(0, length), dataBytes, pieces.map((p) => ({ offset: p.at, length: p.length, firstSector: p.device / o.sectorSize }))).then(({ hash, data }) => {
-        o.buffers.give(Buffer.from(data.buffer));
+      const check = o.pool.decryptMd5(buffer.subarray(0, length), dataBytes, pieces.map((p) => ({ offset: p.at, length: p.length, firstSector: p.device / o.sectorSize }))).then(({ hash }) => {
+        o.buffers.give(buffer);
         if (hash !== expected) mismatches.push(`${o.ntfsPath} block ${i} (offset ${start}): MD5 ${hash}, manifest ${expected ?? 'none'}`);
       });
       check.catch((error: unknown) => o.buffers.fail(error));

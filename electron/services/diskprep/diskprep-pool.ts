@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SeedshipError } from '../../../shared/api/errors';
-import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type EncryptPiece, type FromDiskPrepWorker, type ToDiskPrepWorker } from '../../workers/diskprep/protocol';
+import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type EncryptPiece, type FromDiskPrepWorker, type ToDiskPrepWorker, WORKER_SCRATCH_BYTES } from '../../workers/diskprep/protocol';
+import { BlockArena, BlockBuffers } from './block-buffers';
 
 interface Pending {
   resolve: (value: FromDiskPrepWorker) => void;
@@ -12,6 +13,10 @@ interface Pending {
 /**
  * One diskprep-worker per core; `md5` hashes one 4 MiB block (on the copy and on the verify read)
  * on the least busy worker, `md5Encrypt` also encrypts it for the sectors it is written to. Workers are terminated on `close` (and so on cancel).
+ *
+ * Blocks taken from `blockBuffers` live in the pool's BlockArena, which every worker sees: they are
+ * sent as offsets, not moved, and a worker hashes up to four of them at once (md5-lanes.ts). Any
+ * other buffer is transferred to the worker and back.
  */
 export class DiskPrepPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
@@ -22,16 +27,20 @@ export class DiskPrepPool {
   /** Workers running a key stretch: their own threads, so no block queues behind a second of SHA-256. */
   private readonly stretchers = new Set<Worker>();
   private readonly dir: string;
+  private readonly arena: BlockArena;
 
   constructor(workerDir: string | undefined, size = availableParallelism()) {
     const dir = workerDir ?? process.env.SEEDSHIP_WORKER_DIR;
     if (!dir) throw new Error('No worker folder given (workerDir, or SEEDSHIP_WORKER_DIR): disk prep needs dist/workers.');
     this.dir = dir;
-    for (let i = 0; i < Math.max(1, size); i += 1) this.workers.push(this.spawn());
+    const count = Math.max(1, size);
+    // Scratch for each worker, and one for the key stretchers (they never hash).
+    this.arena = new BlockArena((count + 1) * WORKER_SCRATCH_BYTES);
+    for (let i = 0; i < count; i += 1) this.workers.push(this.spawn(false, i * WORKER_SCRATCH_BYTES));
   }
 
-  private spawn(urgent = false): { worker: Worker; busy: number } {
-    const init: DiskPrepWorkerInit = { protocol: DISKPREP_PROTOCOL_VERSION, urgent };
+  private spawn(urgent: boolean, scratchAt: number): { worker: Worker; busy: number } {
+    const init: DiskPrepWorkerInit = { protocol: DISKPREP_PROTOCOL_VERSION, urgent, arena: this.arena.memory, scratchAt };
     const worker = new Worker(join(this.dir, 'diskprep-worker.mjs'), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot = { worker, busy: 0 };
     worker.on('message', (m: FromDiskPrepWorker) => this.onMessage(slot, m));
@@ -43,10 +52,21 @@ export class DiskPrepPool {
     return this.workers.length;
   }
 
-  /** Hashes one block (transferred to the worker and back); resolves with the hash and the buffer. */
+  /**
+   * `count` blocks in the arena; close them once none is in use. Four blocks per worker in flight
+   * let each hash a full set of lanes while the next ones are read.
+   */
+  blockBuffers(count: number): BlockBuffers {
+    return new BlockBuffers(this.arena, count);
+  }
+
+  /**
+   * Hashes one block (in the arena, or transferred to the worker and back); resolves with the hash
+   * and the buffer.
+   */
   async md5(data: Buffer): Promise<{ hash: string; data: Buffer }> {
     const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const reply = await this.send({ type: 'md5', id: 0, data: view }, [data.buffer as ArrayBuffer]);
+    const reply = await this.send({ type: 'md5', id: 0, data: view, inArena: this.arena.owns(data) }, this.transferOf(data));
     if (reply.type !== 'hashed') throw new Error('diskprep-worker answered out of turn.');
     return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
   }
@@ -75,7 +95,7 @@ export class DiskPrepPool {
    */
   async md5Encrypt(data: Buffer, hashBytes: number, pieces: EncryptPiece[]): Promise<{ hash: string; data: Buffer }> {
     const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const reply = await this.send({ type: 'md5-encrypt', id: 0, data: view, hashBytes, pieces }, [data.buffer as ArrayBuffer]);
+    const reply = await this.send({ type: 'md5-encrypt', id: 0, data: view, inArena: this.arena.owns(data), hashBytes, pieces }, this.transferOf(data));
     if (reply.type !== 'hashed') throw new Error('diskprep-worker answered out of turn.');
     return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
   }
@@ -83,7 +103,7 @@ export class DiskPrepPool {
   /** Decrypts the pieces of a block read from the volume in place (useKey 'decrypt' first), then hashes its first `hashBytes`. */
   async decryptMd5(data: Buffer, hashBytes: number, pieces: EncryptPiece[]): Promise<{ hash: string; data: Buffer }> {
     const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const reply = await this.send({ type: 'decrypt-md5', id: 0, data: view, hashBytes, pieces }, [data.buffer as ArrayBuffer]);
+    const reply = await this.send({ type: 'decrypt-md5', id: 0, data: view, inArena: this.arena.owns(data), hashBytes, pieces }, this.transferOf(data));
     if (reply.type !== 'hashed') throw new Error('diskprep-worker answered out of turn.');
     return { hash: reply.hash, data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength) };
   }
@@ -95,7 +115,7 @@ export class DiskPrepPool {
   async stretch(recoveryKey: Buffer, salt: Buffer): Promise<Buffer> {
     const key = new Uint8Array(recoveryKey);
     if (this.failure) throw this.failure;
-    const slot = this.spawn(true);
+    const slot = this.spawn(true, this.workers.length * WORKER_SCRATCH_BYTES);
     this.stretchers.add(slot.worker);
     try {
       const reply = await this.sendTo(slot, { type: 'stretch', id: 0, recoveryKey: key, salt: new Uint8Array(salt) }, [key.buffer]);
@@ -112,6 +132,11 @@ export class DiskPrepPool {
     this.stretchers.clear();
     this.workers.length = 0;
     this.fail(new SeedshipError('CANCELLED', 'Disk prep stopped.'));
+  }
+
+  /** A block moves to the worker unless it is in the arena, which both threads see. */
+  private transferOf(data: Buffer): ArrayBuffer[] {
+    return this.arena.owns(data) ? [] : [data.buffer as ArrayBuffer];
   }
 
   private send(message: ToDiskPrepWorker, transfer: ArrayBuffer[]): Promise<FromDiskPrepWorker> {

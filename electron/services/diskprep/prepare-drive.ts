@@ -15,8 +15,8 @@ import { BitLockerConversion, planConversion } from '../volume/bitlocker-convers
 import type { ByteRange } from '../volume/byte-ranges';
 import { buildPlainNtfs, volumeDescription, volumeGeometry } from '../volume/prepare-volume';
 import { runTool, throwIfAborted } from '../volume/run-tool';
-import { BlockBuffers, copyFileHashed } from './copy-file';
-import { allocateDirectFiles, type BlockSource, readBackDirectFile, writeDirectFile, writeResidentFile } from './direct-write';
+import { copyFileHashed } from './copy-file';
+import { allocateDirectFiles, type BlockSource, openDeviceDirect, readBackDirectFile, writeDirectFile, writeResidentFile } from './direct-write';
 import { DiskPrepPool } from './diskprep-pool';
 import { driveHeaderHash } from './drive-header-hash';
 import { driveSerial } from './drive-serial';
@@ -180,20 +180,25 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
       const total = totalBytes(j);
       let done = doneBytes(j);
       progress('copy', done, total * 3);
-      const buffers = new BlockBuffers(pool.size * 2 + 2);
-      for (const f of j.state.header.files.filter((g) => !j.state.done.has(g.path))) {
-        throwIfAborted(o.signal);
-        const from = join(root, ...f.path.split('/'));
-        const to = join(mountpoint, sessionFolder, ...f.path.split('/'));
-        await mkdir(dirname(to), { recursive: true });
-        if (isDirect(f)) {
-          // Empty (a resumed run may find it allocated by the run before): its clusters come after unmounting.
-          await writeFile(to, '');
-          continue;
+      // One block of each small file is in flight at a time: a few buffers are enough.
+      const buffers = pool.blockBuffers(4);
+      try {
+        for (const f of j.state.header.files.filter((g) => !j.state.done.has(g.path))) {
+          throwIfAborted(o.signal);
+          const from = join(root, ...f.path.split('/'));
+          const to = join(mountpoint, sessionFolder, ...f.path.split('/'));
+          await mkdir(dirname(to), { recursive: true });
+          if (isDirect(f)) {
+            // Empty (a resumed run may find it allocated by the run before): its clusters come after unmounting.
+            await writeFile(to, '');
+            continue;
+          }
+          const hashes = await copyFileHashed({ source: from, target: to, expectedBytes: f.bytes, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), onBytes: (n) => progress('copy', (done += n), total * 3, f.path) });
+          await checkUnchanged(from, f, 'during the copy');
+          await j.fileDone(f.path, hashes, run);
         }
-        const hashes = await copyFileHashed({ source: from, target: to, expectedBytes: f.bytes, pool, buffers, ...(o.signal ? { signal: o.signal } : {}), onBytes: (n) => progress('copy', (done += n), total * 3, f.path) });
-        await checkUnchanged(from, f, 'during the copy');
-        await j.fileDone(f.path, hashes, run);
+      } finally {
+        buffers.close();
       }
       await writeFile(join(mountpoint, MANIFEST_NAME), '');
     };
@@ -209,10 +214,11 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
       const total = totalBytes(j);
       let done = doneBytes(j);
       progress('copy', done, total * 3);
-      const buffers = new BlockBuffers(pool.size * 2 + 2);
-      const readBuffers = new BlockBuffers(pool.size + 1);
-      const device = await open(target.device, 'r+');
-      const reader = await open(target.device, 'r');
+      // Four blocks per worker and more in flight: each worker hashes full sets of lanes.
+      const buffers = pool.blockBuffers(pool.size * 5);
+      const readBuffers = pool.blockBuffers(pool.size * 4 + 1);
+      const device = await openDeviceDirect(target.device, 'write');
+      const reader = await openDeviceDirect(target.device, 'read');
       const readBack = new Set<string>();
       const mismatches: string[] = [];
       let failure: unknown = null;
@@ -275,6 +281,8 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
         return { manifestHash: createHash('md5').update(manifest).digest('hex').toUpperCase(), readBack, mismatches };
       } finally {
         await Promise.allSettled([journaling, reading, syncing]);
+        buffers.close();
+        readBuffers.close();
         await pool.forgetKey().catch(() => undefined);
         await reader.close();
         await device.close();

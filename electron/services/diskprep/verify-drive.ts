@@ -24,7 +24,7 @@ export interface VerifyDriveReport {
 /**
  * Reads every file of a prepared drive back through the BitLocker reader (decrypting with the
  * recovery password, as the datacenter will) and checks each 4 MiB block's MD5 against the
- * manifest (of the files in `readBack`, the first and last block); decrypting and hashing run on
+ * manifest (of the files in `readBack`, the first block); decrypting and hashing run on
  * the worker pool while the next blocks are read.
  */
 export async function verifyPreparedDrive(o: {
@@ -37,7 +37,7 @@ export async function verifyPreparedDrive(o: {
   manifest: { ntfsPath: string; md5: string };
   /**
    * Files this run already read back from the device block by block after writing them (readBackDirectFile:
-   * decrypted with the FVEK, MD5s compared): through the reader only their first and last block, which
+   * decrypted with the FVEK, MD5s compared): through the reader only their first block, which
    * proves the on-disk metadata opens to the key they were written with. Every other file: every block.
    */
   readBack?: ReadonlySet<string>;
@@ -68,8 +68,9 @@ export async function verifyPreparedDrive(o: {
       }
       const blocks = Math.ceil(file.bytes / MANIFEST_BLOCK_BYTES);
       if (blocks !== file.blockHashes.length) report.mismatches.push(`${file.ntfsPath}: ${file.blockHashes.length} block hashes recorded for ${blocks} blocks`);
-      const ends = o.readBack?.has(file.ntfsPath) ?? false;
-      for (let i = 0; i < blocks; i = ends && i === 0 ? Math.max(1, blocks - 1) : i + 1) {
+      // A wrong key or a wrong sector mapping fails any block: a file already read back needs one.
+      const through = o.readBack?.has(file.ntfsPath) ? Math.min(1, blocks) : blocks;
+      for (let i = 0; i < through; i += 1) {
         throwIfAborted(o.signal);
         const start = i * MANIFEST_BLOCK_BYTES;
         const length = Math.min(MANIFEST_BLOCK_BYTES, file.bytes - start);

@@ -1,3 +1,5 @@
+import { uleb, type WasmModule, wasm, wasmName, wasmSection } from '../wasm-api';
+
 /**
  * The XOR half of AES-XTS as a tiny WebAssembly SIMD module: the per-block tweak chain
  * (T·α in GF(2^128)) and the two XORs around the AES-ECB call. Measured here, the same loops in
@@ -51,19 +53,8 @@ const I32 = 0x7f;
 const V128 = 0x7b;
 const VOID_BLOCK = 0x40;
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let n = value;
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-const name = (s: string) => [s.length, ...Buffer.from(s, 'ascii')];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const name = wasmName;
+const section = wasmSection;
 const get = (i: number) => [OP.localGet, i];
 const set = (i: number) => [OP.localSet, i];
 const tee = (i: number) => [OP.localTee, i];
@@ -122,19 +113,11 @@ function assemble(batch: number, pages: number): Uint8Array {
   ]);
 }
 
-// The slice of the WebAssembly API used here: Node has it, but neither lib ES2022 nor @types/node 20 declare it.
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
 interface KernelExports {
   memory: { buffer: ArrayBuffer };
   mask(total: number, sectorBytes: number): void;
   unmask(total: number): void;
 }
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
-};
 
 const modules = new Map<string, WasmModule>();
 
@@ -148,10 +131,10 @@ export function createXtsKernel(batch: number, minSector: number): XtsKernel {
   const key = `${batch}:${pages}`;
   let module = modules.get(key);
   if (!module) {
-    module = new WebAssembly.Module(assemble(batch, pages));
+    module = new wasm.Module(assemble(batch, pages));
     modules.set(key, module);
   }
-  const exports = new WebAssembly.Instance(module).exports as KernelExports;
+  const exports = new wasm.Instance(module).exports as KernelExports;
   return {
     memory: Buffer.from(exports.memory.buffer),
     tweaksAt: batch,
