@@ -135,7 +135,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     (error: unknown) => pool.releasePacks(`Saving the new repository's settings failed: ${(error as Error).message}`),
   );
 
-  // Entries go to the catalog (for the next backup and for browsing) and, as JSON lines, straight
+  // Entries go to the catalog (for the next backup) and, as JSON lines, straight
   // into the snapshot's tree blobs, so nothing is read back at the end.
   const tree = new TreeWriter(options, claimed, stored, (size) => {
     progress.bytesWritten += size;
@@ -153,7 +153,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
   const previousEntry = (path: string): PreviousEntry | undefined => {
     if (!previous) return undefined;
     const dir = parentOf(path);
-    if (folder?.dir !== dir) folder = { dir, rows: catalog.folder(previous.id, dir) };
+    if (folder?.dir !== dir) folder = { dir, rows: catalog.folder(dir, snapshotId) };
     return folder.rows.get(path);
   };
   // Chunks of the previous snapshot are all still stored unless staging lost packs since.
@@ -267,7 +267,8 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     progress.filesTotal = seen.files;
     progress.bytesTotal = seen.bytes;
     // Fold the log in while the last files are stored, so the final checkpoint has little left
-    // (with nothing left to store, the final checkpoint does it all, on a worker booting meanwhile).
+    // (with nothing left to store, the final checkpoint does it all: on a worker booting meanwhile
+    // if the log is large, else on this thread).
     if (inFlight.size > 0) checkpoint();
     else checkpointer.prepare();
     await Promise.all(inFlight);

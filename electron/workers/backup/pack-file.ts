@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { openChunk, sealChunk, type RepositoryKeys } from './chunk-crypto';
 
@@ -254,14 +254,10 @@ export async function verifyPack(path: string, keys: RepositoryKeys): Promise<st
 /** Every complete pack in a repository (temporary files of interrupted runs are not packs). */
 export async function listPacks(repoDir: string): Promise<string[]> {
   const root = packsDir(repoDir);
-  const found: string[] = [];
-  for (const sub of await readdir(root).catch(() => [] as string[])) {
-    if (sub.startsWith(TEMP_PREFIX)) continue;
-    const dir = join(root, sub);
-    if (!(await stat(dir)).isDirectory()) continue;
-    for (const name of await readdir(dir)) if (/^[0-9a-f]{64}\.pack$/.test(name)) found.push(join(dir, name));
-  }
-  return found.sort();
+  const subs = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith(TEMP_PREFIX));
+  // All folders at once: one after another, a few hundred round trips to the I/O threads cost tens of ms.
+  const names = await Promise.all(subs.map(async (d) => (await readdir(join(root, d.name))).filter((name) => /^[0-9a-f]{64}\.pack$/.test(name)).map((name) => join(root, d.name, name))));
+  return names.flat().sort();
 }
 
 /** Removes what an interrupted backup left half-written; returns how many files went. */
