@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listPacks } from '../../workers/backup/pack-file';
@@ -73,6 +73,27 @@ describe('backup to staging and restore', () => {
     await restoreAll(repo, to, { snapshotId: third.snapshotId, paths: ['projects/new-file.txt', 'projects/nested'] });
     expect(readdirSync(join(to, 'projects')).sort()).toEqual(['nested', 'new-file.txt']);
     expect(readFileSync(join(to, 'projects', 'new-file.txt'), 'utf8')).toBe('added after the first backup\n');
+    catalog.close();
+  }, 120_000);
+
+  it('records a tree in walk order, so backing up an unchanged tree again writes nothing', async () => {
+    const source = temp('src');
+    // Big files first in each folder and small ones after: the small ones finish first.
+    for (const dir of ['a', 'b']) {
+      mkdirSync(join(source, dir));
+      for (let i = 0; i < 4; i += 1) writeFileSync(join(source, dir, `${i}-big.bin`), randomBytes(6 * 1024 * 1024));
+      for (let i = 0; i < 40; i += 1) writeFileSync(join(source, dir, `${i}-small.txt`), `small file ${dir}/${i}\n`);
+    }
+    // Access times in the future: reading doesn't move them (relatime), so the entries stay the same.
+    const later = new Date(Date.now() + 10 * 24 * 3600 * 1000);
+    for (const dir of ['a', 'b', '.']) for (const name of readdirSync(join(source, dir))) utimesSync(join(source, dir, name), later, statSync(join(source, dir, name)).mtime);
+    utimesSync(source, later, statSync(source).mtime);
+    const repo = await initRepository(temp('staging'), PASSPHRASE);
+    const catalog = new Catalog(temp('app'), repo.config.id);
+    const first = await runBackup(backupOptions(repo, catalog, [source], { workers: 2 }));
+    const second = await runBackup(backupOptions(repo, catalog, [source]));
+    expect(second.unchangedFiles).toBe(first.files);
+    expect(second.bytesWritten).toBe(0);
     catalog.close();
   }, 120_000);
 

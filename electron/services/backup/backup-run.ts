@@ -11,6 +11,7 @@ import { PACK_TARGET_BYTES, PackWriter } from '../../workers/backup/pack-file';
 import { PROTOCOL_VERSION, SEGMENT_BYTES, type PackedChunk, type Segment } from '../../workers/backup/protocol';
 import { TreeBlobBuilder, writeSnapshot, type TreeEntry } from '../../workers/backup/snapshot-format';
 import { parentOf, type Catalog, type CatalogRow, type FileIdentity, type PreviousEntry } from './catalog';
+import { InOrder } from './in-order';
 import { CatalogCheckpointer, CHECKPOINT_EVERY_MS } from './catalog-checkpointer';
 import { reconcileCatalog } from './catalog-reconcile';
 import { ChunkWorkerPool, type SegmentResult } from './chunk-worker-pool';
@@ -141,11 +142,15 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     progress.bytesWritten += size;
   });
   const rows: CatalogRow[] = [];
-  const recordJson = (path: string, type: string, json: string, identity: FileIdentity, copyOf?: number) => {
-    rows.push(copyOf === undefined ? { path, type, json, identity } : { path, type, json, identity, copyOf });
+  // Entries are recorded in walk order, whatever order their files finish in: an unchanged tree
+  // gives the same tree blobs, so the next backup of it stores none.
+  const inOrder = new InOrder<CatalogRow>((row) => {
+    rows.push(row);
     if (rows.length >= CATALOG_BATCH) catalog.addEntries(snapshotId, rows.splice(0));
-    tree.add(json);
-  };
+    tree.add(row.json);
+  });
+  const rowOf = (path: string, type: string, json: string, identity: FileIdentity, copyOf?: number): CatalogRow => (copyOf === undefined ? { path, type, json, identity } : { path, type, json, identity, copyOf });
+  const recordJson = (path: string, type: string, json: string, identity: FileIdentity, copyOf?: number) => inOrder.fill(inOrder.reserve(), rowOf(path, type, json, identity, copyOf));
   const record = (entry: TreeEntry, identity: FileIdentity) => recordJson(entry.path, entry.type, JSON.stringify(entry), identity);
   // The previous snapshot's rows of the folder being walked (the walk finishes a folder's own
   // entries before it descends, so one query per folder serves all of them).
@@ -239,9 +244,11 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
         if (stat.nlink > 1n) hardLinks.set(inode, path);
         progress.currentFile = absPath;
         await pool.capacity();
+        const slot = inOrder.reserve();
         const job = backUpFile(absPath, stat, () => (seq += 1))
           .then((result) => {
             if (result.error) {
+              inOrder.fill(slot, null);
               warn(absPath, result.error);
               if (stat.nlink > 1n) hardLinks.delete(inode);
               return;
@@ -250,7 +257,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
             const entry: TreeEntry = { ...base(), type: 'file', size: result.size, chunks: result.chunks, sizes: result.sizes };
             if (result.zero.length > 0) entry.zero = result.zero;
             if (stat.blocks * 512n < stat.size) entry.sparse = true;
-            record(entry, { ...identity, size: result.size });
+            inOrder.fill(slot, rowOf(entry.path, entry.type, JSON.stringify(entry), { ...identity, size: result.size }));
             stats.files += 1;
             stats.bytes += result.size;
             progress.filesDone += 1;
@@ -276,6 +283,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupResult
     if (signal.aborted) throw new SeedshipError('CANCELLED', 'The backup was cancelled: staging holds only complete packs, and the next backup reuses them.');
     await pool.flush();
     await packRecorder.drained();
+    if (inOrder.pending > 0) throw new SeedshipError('INTERNAL', `${inOrder.pending} entries were never recorded.`);
     catalog.addEntries(snapshotId, rows.splice(0));
     await repo.saved;
     const treeIds = await tree.finish();
