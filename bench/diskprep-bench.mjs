@@ -51,7 +51,7 @@ try {
     JSON.stringify({ format: 'seedship-staging', version: 1, repositoryId: 'bench', repository: 'repository', jobs: [{ jobName: 'bench-job', subscriptionId: null, storageAccount: 'bench', container: 'bench', resourceGroup: null, location: null, vault: null, snapshotId: 's', sourceBytes: DATA_BYTES, stagedBytes: DATA_BYTES, files: files.length, createdAt: new Date().toISOString() }] }),
   );
   const image = join(work, 'drive.img');
-  execFileSync('truncate', ['-s', String(Math.ceil(DATA_BYTES * 1.15 + 64 * MiB)), image]);
+  execFileSync('truncate', ['-s', String(Math.ceil((DATA_BYTES * 1.15) / MiB) * MiB + 64 * MiB), image]);
   device = execFileSync('losetup', ['--find', '--show', image], { encoding: 'utf8' }).trim();
 
   // dd: the same bytes to the same device, flushed.
