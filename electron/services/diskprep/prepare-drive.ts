@@ -256,10 +256,11 @@ export async function prepareDrive(o: PrepareDriveOptions, deps: PrepareDriveDep
             track(journaling);
             const extents = layout[ntfsPath] as FileExtents;
             const before = reading;
-            reading = Promise.all([before, synced]).then(async () => {
+            const readingThis = synced.then(async () => {
               mismatches.push(...(await readBackDirectFile({ device: reader, ntfsPath, bytes: f.bytes, extents, sectorSize: key.sectorSize, hashes, pool, buffers: readBuffers, ...(o.signal ? { signal: o.signal } : {}) })));
               readBack.add(ntfsPath);
             });
+            reading = Promise.all([before, readingThis]).then(() => undefined);
             track(reading);
           } finally {
             await input.close();

@@ -45,6 +45,23 @@ describe('encryptDeviceRanges', () => {
     expect(xtsDecryptSectors(key, after.subarray(offset, offset + length), offset / sectorSize, sectorSize).equals(original.subarray(offset, offset + length))).toBe(true);
   });
 
+  it('encrypts a few MB on the calling thread, exactly as the workers would, without starting any', async () => {
+    const { path, original } = image(12 * MiB);
+    const key = randomBytes(32);
+    const ranges = [
+      { offset: 4096, length: 3 * MiB },
+      { offset: 8 * MiB, length: 512 },
+    ];
+    const progress: number[] = [];
+    // No worker folder: starting a worker would fail.
+    await encryptDeviceRanges({ device: path, key, sectorSize: 512, ranges, workerDir: '/nonexistent', onProgress: (done, total) => progress.push(done / total) });
+    const after = readFileSync(path);
+    const expected = Buffer.from(original);
+    for (const { offset, length } of ranges) xtsEncryptSectors(key, original.subarray(offset, offset + length), offset / 512, 512).copy(expected, offset);
+    expect(after.equals(expected)).toBe(true);
+    expect(progress.at(-1)).toBe(1);
+  });
+
   it('on cancel, stops after the current slices and reports exactly the finished ranges', async () => {
     const { path, original } = image(96 * MiB);
     const key = randomBytes(32);
