@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type FromDiskPrepWorker, type ToDiskPrepWorker } from './diskprep/protocol';
+import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type FromDiskPrepWorker, type ToDiskPrepWorker, WORKER_SCRATCH_BYTES, WORKER_XTS_SCRATCH_AT } from './diskprep/protocol';
 import { lowerThreadPriority } from './thread-priority';
 import { Md5Lanes } from './diskprep/md5-lanes';
 import { stretchRecoveryKey } from './volume/stretch-key';
-import { XtsSectorCipher } from './volume/xts-sectors';
+import { XTS_SHARED_SCRATCH_BYTES, XtsSectorCipher } from './volume/xts-sectors';
 
 /**
  * A disk-prep worker: the MD5 of each 4 MiB block (on the copy and on the verify read), and for
@@ -25,6 +25,9 @@ if (init.protocol !== DISKPREP_PROTOCOL_VERSION) {
 let encryptor: XtsSectorCipher | null = null;
 let decryptor: XtsSectorCipher | null = null;
 const lanes = new Md5Lanes(init.arena, init.scratchAt);
+if (WORKER_XTS_SCRATCH_AT + XTS_SHARED_SCRATCH_BYTES > WORKER_SCRATCH_BYTES) throw new Error('diskprep-worker: the XTS scratch does not fit the worker’s share of the arena.');
+/** Where this worker's XTS ciphers keep their tweaks (used by one cipher at a time: this thread's). */
+const xtsScratch = { memory: init.arena, scratchAt: init.scratchAt + WORKER_XTS_SCRATCH_AT };
 
 type BlockMessage = Extract<ToDiskPrepWorker, { type: 'md5' | 'md5-encrypt' | 'decrypt-md5' }>;
 const isArenaBlock = (m: ToDiskPrepWorker): m is BlockMessage => (m.type === 'md5' || m.type === 'md5-encrypt' || m.type === 'decrypt-md5') && m.inArena;
@@ -113,8 +116,12 @@ const blockOf = (m: BlockMessage) => Buffer.from(m.data.buffer, m.data.byteOffse
 /** XTS over each piece of the block, in place. */
 function transform(m: Extract<BlockMessage, { pieces: unknown }>, cipher: XtsSectorCipher | null, missing: string): void {
   if (!cipher) throw new Error(missing);
-  const block = blockOf(m);
-  for (const p of m.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
+  // An arena block is transformed where it lies; any other is copied through the cipher's own memory.
+  if (m.inArena) for (const p of m.pieces) cipher.transformShared(m.data.byteOffset + p.offset, p.length, p.firstSector);
+  else {
+    const block = blockOf(m);
+    for (const p of m.pieces) cipher.transformInPlace(block.subarray(p.offset, p.offset + p.length), p.firstSector);
+  }
 }
 
 function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
@@ -123,7 +130,7 @@ function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
       return { type: 'hashed', id: message.id, hash: md5(message.data), data: message.data };
     case 'key': {
       const key = Buffer.from(message.key.buffer, message.key.byteOffset, message.key.byteLength);
-      const cipher = new XtsSectorCipher(key, message.sectorSize, message.direction);
+      const cipher = new XtsSectorCipher(key, message.sectorSize, message.direction, xtsScratch);
       if (message.direction === 'encrypt') encryptor = cipher;
       else decryptor = cipher;
       // The AES contexts hold the key schedule now; no other copy stays in this thread's memory.

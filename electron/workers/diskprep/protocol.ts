@@ -3,8 +3,12 @@ import type { WasmMemory } from '../wasm-api';
 
 export const DISKPREP_PROTOCOL_VERSION = 4;
 
-/** Each worker's own bytes at the start of the block arena (its MD5 kernel's state and final blocks). */
-export const WORKER_SCRATCH_BYTES = 1024;
+/**
+ * Each worker's own bytes at the start of the block arena: its MD5 kernel's state and final blocks
+ * (the first KiB), then its XTS kernel's tweaks and masked batch.
+ */
+export const WORKER_SCRATCH_BYTES = 192 * 1024;
+export const WORKER_XTS_SCRATCH_AT = 1024;
 
 export interface DiskPrepWorkerInit {
   protocol: number;

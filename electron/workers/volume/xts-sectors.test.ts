@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { XtsSectorCipher, xtsDecryptSectors, xtsEncryptSectors } from './xts-sectors';
+import { wasm } from '../wasm-api';
+import { XTS_SHARED_SCRATCH_BYTES, XtsSectorCipher, xtsDecryptSectors, xtsEncryptSectors } from './xts-sectors';
 
 /** The reference: OpenSSL's XTS, one context per sector, IV = the sector number (16 bytes, little-endian). */
 function openssl(direction: 'encrypt' | 'decrypt', key: Buffer, data: Buffer, firstSector: number, sectorSize: number): Buffer {
@@ -42,6 +43,23 @@ describe('AES-XTS over sectors', () => {
     const again = Buffer.from(plain);
     cipher.transformInPlace(again, 99);
     expect(again.equals(data)).toBe(true);
+  });
+
+  it.each(['encrypt', 'decrypt'] as const)('%ss bytes of a shared memory where they lie, as OpenSSL does, leaving the rest alone', (direction) => {
+    const key = randomBytes(32);
+    const memory = new wasm.Memory({ initial: 8, maximum: 8, shared: true });
+    const bytes = Buffer.from(memory.buffer);
+    const cipher = new XtsSectorCipher(key, 512, direction, { memory, scratchAt: 0 });
+    expect(XTS_SHARED_SCRATCH_BYTES).toBeLessThanOrEqual(3 * 65536);
+    const at = 3 * 65536 + 1024;
+    randomBytes(5 * 65536).copy(bytes, 3 * 65536);
+    const before = Buffer.from(bytes);
+    const length = 100 * 1024; // across two batches
+    cipher.transformShared(at, length, 2 ** 33 + 5);
+    expect(bytes.subarray(at, at + length).equals(openssl(direction, key, before.subarray(at, at + length), 2 ** 33 + 5, 512))).toBe(true);
+    expect(bytes.subarray(at + length).equals(before.subarray(at + length))).toBe(true);
+    expect(bytes.subarray(3 * 65536, at).equals(before.subarray(3 * 65536, at))).toBe(true);
+    expect(() => new XtsSectorCipher(key, 512).transformShared(0, 512, 0)).toThrow(/without a shared memory/);
   });
 
   it('refuses bad keys, partial sectors and unsafe sector numbers', () => {

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
-import { createXtsKernel, type XtsKernel } from './xts-simd-kernel';
+import type { WasmMemory } from '../wasm-api';
+import { createXtsKernel, type XtsKernel, xtsScratchBytes } from './xts-simd-kernel';
 
 /**
  * AES-XTS over whole sectors (IEEE 1619; BitLocker's methods 0x8004/0x8005): the data unit is one
@@ -18,6 +19,8 @@ import { createXtsKernel, type XtsKernel } from './xts-simd-kernel';
  */
 const BATCH_BYTES = 64 * 1024;
 const MIN_SECTOR = 512;
+/** The scratch a cipher with a shared memory needs in it. */
+export const XTS_SHARED_SCRATCH_BYTES = xtsScratchBytes(BATCH_BYTES, MIN_SECTOR);
 
 // The tweak is a little-endian integer and the kernel works on little-endian lanes (x64, arm64).
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('AES-XTS here needs a little-endian CPU.');
@@ -32,10 +35,16 @@ export class XtsSectorCipher {
   private readonly dataEcb: Cipher | Decipher;
   private readonly tweakEcb: Cipher;
   private readonly kernel: XtsKernel;
+  /** The kernel working in a shared memory, for transformShared. */
+  private readonly sharedKernel: XtsKernel | null;
   /** Sector numbers (little-endian 128-bit) of one batch: the input of the tweak ECB call. */
   private readonly sectorNumbers: Buffer;
 
-  constructor(key: Buffer, readonly sectorSize: number, direction: XtsDirection = 'encrypt') {
+  /**
+   * `shared`: a shared memory (disk prep's block arena) whose bytes transformShared works on where
+   * they lie, with XTS_SHARED_SCRATCH_BYTES of it at `scratchAt` for this thread’s use.
+   */
+  constructor(key: Buffer, readonly sectorSize: number, direction: XtsDirection = 'encrypt', shared?: { memory: WasmMemory; scratchAt: number }) {
     if (key.length !== 32 && key.length !== 64) throw new RangeError('An XTS key is 32 bytes (XTS-AES-128) or 64 bytes (XTS-AES-256).');
     if (sectorSize < MIN_SECTOR || BATCH_BYTES % sectorSize !== 0) throw new RangeError(`Unsupported sector size ${sectorSize} (512 to 65536, a power of two).`);
     const half = key.length / 2;
@@ -50,38 +59,54 @@ export class XtsSectorCipher {
     this.tweakEcb = createCipheriv(ecb, tweakKey, null);
     this.tweakEcb.setAutoPadding(false);
     this.kernel = createXtsKernel(BATCH_BYTES, MIN_SECTOR);
+    this.sharedKernel = shared ? createXtsKernel(BATCH_BYTES, MIN_SECTOR, shared) : null;
     this.sectorNumbers = Buffer.alloc((BATCH_BYTES / sectorSize) * 16);
   }
 
   /** Encrypts (or decrypts) whole sectors in place; `data[0]` starts sector `firstSector`. */
   transformInPlace(data: Buffer, firstSector: number): void {
-    const { sectorSize } = this;
-    if (data.length % sectorSize !== 0) throw new RangeError(`The data is not a whole number of ${sectorSize}-byte sectors.`);
-    if (!Number.isSafeInteger(firstSector) || firstSector < 0 || !Number.isSafeInteger(firstSector + data.length / sectorSize)) {
-      throw new RangeError('The first sector number must be a non-negative safe integer.');
-    }
+    this.check(data.length, firstSector);
     const { kernel } = this;
-    const memory = kernel.memory;
     for (let offset = 0; offset < data.length; offset += BATCH_BYTES) {
       const length = Math.min(BATCH_BYTES, data.length - offset);
-      this.writeInitialTweaks(firstSector + offset / sectorSize, length / sectorSize);
-      data.copy(memory, 0, offset, offset + length);
-      kernel.mask(length, sectorSize);
-      this.dataEcb.update(memory.subarray(kernel.maskedAt, kernel.maskedAt + length)).copy(memory, kernel.maskedAt);
-      kernel.unmask(length);
-      memory.copy(data, offset, 0, length);
+      data.copy(kernel.memory, 0, offset, offset + length);
+      this.transformBatch(kernel, 0, length, firstSector + offset / this.sectorSize);
+      kernel.memory.copy(data, offset, 0, length);
     }
   }
 
+  /** transformInPlace for bytes [at, at + length) of the shared memory, where they lie (nothing is copied in or out). */
+  transformShared(at: number, length: number, firstSector: number): void {
+    const kernel = this.sharedKernel;
+    if (!kernel) throw new Error('This cipher was made without a shared memory.');
+    this.check(length, firstSector);
+    for (let offset = 0; offset < length; offset += BATCH_BYTES) this.transformBatch(kernel, at + offset, Math.min(BATCH_BYTES, length - offset), firstSector + offset / this.sectorSize);
+  }
+
+  private check(length: number, firstSector: number): void {
+    if (length % this.sectorSize !== 0) throw new RangeError(`The data is not a whole number of ${this.sectorSize}-byte sectors.`);
+    if (!Number.isSafeInteger(firstSector) || firstSector < 0 || !Number.isSafeInteger(firstSector + length / this.sectorSize)) {
+      throw new RangeError('The first sector number must be a non-negative safe integer.');
+    }
+  }
+
+  /** One batch (at most BATCH_BYTES) at `at` in the kernel's memory: mask, AES-ECB, unmask. */
+  private transformBatch(kernel: XtsKernel, at: number, length: number, firstSector: number): void {
+    this.writeInitialTweaks(kernel, firstSector, length / this.sectorSize);
+    kernel.mask(at, length, this.sectorSize);
+    this.dataEcb.update(kernel.memory.subarray(kernel.maskedAt, kernel.maskedAt + length)).copy(kernel.memory, kernel.maskedAt);
+    kernel.unmask(at, length);
+  }
+
   /** T0 of each sector = AES-ECB(K2, sector number), into the kernel's INITIAL region. */
-  private writeInitialTweaks(firstSector: number, sectors: number): void {
+  private writeInitialTweaks(kernel: XtsKernel, firstSector: number, sectors: number): void {
     const numbers = this.sectorNumbers;
     for (let s = 0; s < sectors; s += 1) {
       const n = firstSector + s;
       numbers.writeUInt32LE(n % 0x1_0000_0000, s * 16);
       numbers.writeUInt32LE(Math.floor(n / 0x1_0000_0000), s * 16 + 4);
     }
-    this.tweakEcb.update(numbers.subarray(0, sectors * 16)).copy(this.kernel.memory, this.kernel.initialAt);
+    this.tweakEcb.update(numbers.subarray(0, sectors * 16)).copy(kernel.memory, kernel.initialAt);
   }
 }
 
