@@ -129,6 +129,15 @@ describe('allocateDirectFiles', () => {
   });
 });
 
+describe('allocateDirectFiles refusals', () => {
+  it('names a file the volume does not have, and allocates nothing after it', async () => {
+    const image = join(work, 'missing.img');
+    execFileSync('truncate', ['-s', String(64 * MiB), image]);
+    execFileSync('mkntfs', ['-Q', '-F', '-q', '-p', '0', '-s', '512', '-L', 't', image], { stdio: 'ignore' });
+    await expect(allocateDirectFiles(image, [{ ntfsPath: '/not there.bin', bytes: 2 * MiB }])).rejects.toThrow(/not there\.bin/);
+  });
+});
+
 describe('the readback after a direct write', () => {
   const WORKER_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'workers');
 

@@ -4,7 +4,7 @@ import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
 import { TargetIo } from '../volume/block-target';
 import { editMftRecordAt, initializeFileData, locateMftRecords, setResidentData } from '../volume/ntfs/mft-record';
-import { allocateFile, checkNtfs, type NtfsFileInfo, readFileInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
+import { allocateFiles, checkNtfs, type NtfsFileInfo, readFilesInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
 import { throwIfAborted } from '../volume/run-tool';
 import type { BlockBuffers } from './block-buffers';
 import type { DiskPrepPool } from './diskprep-pool';
@@ -35,11 +35,9 @@ export interface DirectFile {
  */
 export async function allocateDirectFiles(device: string, files: readonly DirectFile[], signal?: AbortSignal): Promise<FileLayout> {
   const { clusterSize } = await readNtfsGeometry(device);
-  for (const f of files) {
-    throwIfAborted(signal);
-    await allocateFile(device, f.ntfsPath, f.bytes, signal);
-  }
-  const allocated = await forEachFile(files, (f) => readFileInfo(device, f.ntfsPath));
+  throwIfAborted(signal);
+  await allocateFiles(device, files.map((f) => ({ path: f.ntfsPath, bytes: f.bytes })), signal);
+  const allocated = await readFilesInfo(device, files.map((f) => f.ntfsPath));
   await initializeFileData(
     device,
     allocated.filter((info) => !info.resident).map((info) => info.record),
@@ -53,8 +51,9 @@ export async function allocateDirectFiles(device: string, files: readonly Direct
   resident.forEach(({ f }, i) => {
     layout[f.ntfsPath] = { ranges: [], resident: true, mftRecord: { offset: located.offsets[i] as number, size: located.recordSize } };
   });
-  await forEachFile(files, async (f) => {
-    const info = await readFileInfo(device, f.ntfsPath);
+  const checked = await readFilesInfo(device, files.map((f) => f.ntfsPath));
+  files.forEach((f, i) => {
+    const info = checked[i] as NtfsFileInfo;
     if (info.dataSize !== f.bytes || info.initializedSize !== f.bytes) {
       throw new SeedshipError('INTERNAL', `${f.ntfsPath} did not get its bytes allocated (data size ${info.dataSize}, initialized ${info.initializedSize}, expected ${f.bytes}).`);
     }
@@ -78,21 +77,6 @@ export async function writeResidentFile(device: string, extents: FileExtents, da
   } finally {
     await io.close();
   }
-}
-
-/** ntfsinfo is one process per file: a few at a time keeps both cores busy without a fork storm. */
-async function forEachFile<T>(files: readonly DirectFile[], task: (f: DirectFile) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array<T>(files.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < files.length) {
-        const i = next++;
-        out[i] = await task(files[i] as DirectFile);
-      }
-    }),
-  );
-  return out;
 }
 
 function extentsOf(runs: { vcn: number; lcn: number | undefined; length: number }[], clusterSize: number, f: DirectFile): FileExtents {

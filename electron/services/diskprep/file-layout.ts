@@ -1,4 +1,4 @@
-import { readFileRuns, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
+import { type ClusterRun, readFilesInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
 
 /** Where a file's bytes sit on the volume, in file order: byte ranges of the plain NTFS. */
 export interface FileExtents {
@@ -18,26 +18,20 @@ export type FileLayout = Record<string, FileExtents>;
  */
 export async function readFileLayout(device: string, ntfsPaths: readonly string[]): Promise<FileLayout> {
   const { clusterSize } = await readNtfsGeometry(device);
+  const infos = await readFilesInfo(device, ntfsPaths);
   const layout: FileLayout = {};
-  let next = 0;
-  // ntfsinfo is one process per file: a few at a time keeps both cores busy without a fork storm.
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < ntfsPaths.length) {
-        const path = ntfsPaths[next++] as string;
-        const runs = await readFileRuns(device, path);
-        const ranges: [number, number][] = [];
-        for (const run of runs.sort((a, b) => a.vcn - b.vcn)) {
-          if (run.lcn === undefined) throw new Error(`${path} has a sparse hole; copied files never do.`);
-          const last = ranges.at(-1);
-          const offset = run.lcn * clusterSize;
-          const length = run.length * clusterSize;
-          if (last && last[0] + last[1] === offset) last[1] += length;
-          else ranges.push([offset, length]);
-        }
-        layout[path] = { ranges, resident: runs.length === 0 };
-      }
-    }),
-  );
+  ntfsPaths.forEach((path, i) => {
+    const { runs } = infos[i] as { runs: ClusterRun[] };
+    const ranges: [number, number][] = [];
+    for (const run of [...runs].sort((a, b) => a.vcn - b.vcn)) {
+      if (run.lcn === undefined) throw new Error(`${path} has a sparse hole; copied files never do.`);
+      const last = ranges.at(-1);
+      const offset = run.lcn * clusterSize;
+      const length = run.length * clusterSize;
+      if (last && last[0] + last[1] === offset) last[1] += length;
+      else ranges.push([offset, length]);
+    }
+    layout[path] = { ranges, resident: runs.length === 0 };
+  });
   return layout;
 }

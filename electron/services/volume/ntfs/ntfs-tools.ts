@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,47 @@ export interface NtfsFileInfo {
 
 /** MFT record number and unnamed $DATA attribute of a file, from `ntfsinfo -v -F`. */
 export async function readFileInfo(device: string, path: string): Promise<NtfsFileInfo> {
-  const text = await runText('ntfsinfo', ['-v', '-F', path, device]);
+  return parseFileInfo(await runText('ntfsinfo', ['-v', '-F', path, device]), path);
+}
+
+/**
+ * Files' readFileInfo, every file's ntfsinfo run by one shell per FILES_PER_SHELL files: tens of
+ * thousands of files would otherwise each cost a fork of this (large) process. A few shells run at
+ * once (ntfsinfo only reads).
+ */
+export async function readFilesInfo(device: string, paths: readonly string[]): Promise<NtfsFileInfo[]> {
+  const groups = groupsOf(paths, FILES_PER_SHELL);
+  // Splits the output by file: no file name or ntfsinfo line can hold it.
+  const mark = `@@seedship-${randomUUID()}@@ `;
+  const texts: string[][] = new Array<string[]>(groups.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(4, groups.length) }, async () => {
+      while (next < groups.length) {
+        const i = next++;
+        const group = groups[i] as string[];
+        // Each file's output follows a line naming it; a failure names the file and stops.
+        const script = `dev=$1; shift; for f; do printf '${mark}%s\n' "$f"; ntfsinfo -v -F "$f" "$dev" || { echo "ntfsinfo failed for $f" >&2; exit 1; }; done`;
+        const out = await runText('sh', ['-c', script, 'sh', device, ...group]);
+        texts[i] = out.split(mark).slice(1).map((section) => section.slice(section.indexOf('\n') + 1));
+      }
+    }),
+  );
+  const sections = texts.flat();
+  if (sections.length !== paths.length) throw new SeedshipError('INTERNAL', `ntfsinfo reported ${sections.length} of ${paths.length} files on ${device}.`);
+  return sections.map((text, i) => parseFileInfo(text, paths[i] as string));
+}
+
+/** Files per shell in the batched tool runs: far under the argument list's limit. */
+const FILES_PER_SHELL = 256;
+
+function groupsOf<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
+}
+
+function parseFileInfo(text: string, path: string): NtfsFileInfo {
   const record = /Dumping Inode (\d+)/.exec(text)?.[1];
   // A fragmented file's runs continue in extension records (an attribute list): one unnamed $DATA
   // section per record, each with its own slice of the runlist.
@@ -95,8 +136,11 @@ export async function readFileInfo(device: string, path: string): Promise<NtfsFi
  * Allocates `bytes` of clusters to an existing (empty) file of an unmounted NTFS without writing
  * them: `ntfsfallocate` sets the data size and leaves the initialized size at 0 (see mft-record.ts).
  */
-export async function allocateFile(device: string, path: string, bytes: number, signal?: AbortSignal): Promise<void> {
-  await runTool('ntfsfallocate', ['-l', String(bytes), device, path], { signal, timeoutMs: 600_000 });
+export async function allocateFiles(device: string, files: readonly { path: string; bytes: number }[], signal?: AbortSignal): Promise<void> {
+  for (const group of groupsOf(files, FILES_PER_SHELL)) {
+    const script = 'dev=$1; shift; while [ $# -gt 0 ]; do ntfsfallocate -l "$1" "$dev" "$2" >/dev/null || { echo "ntfsfallocate failed for $2" >&2; exit 1; }; shift 2; done';
+    await runTool('sh', ['-c', script, 'sh', device, ...group.flatMap((f) => [String(f.bytes), f.path])], { signal, timeoutMs: 600_000 });
+  }
 }
 
 /** The $Bitmap (MFT record 6): bit n set = cluster n in use. */
