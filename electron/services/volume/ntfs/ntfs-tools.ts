@@ -84,7 +84,8 @@ export async function readFileInfo(device: string, path: string): Promise<NtfsFi
  * once (ntfsinfo only reads).
  */
 export async function readFilesInfo(device: string, paths: readonly string[]): Promise<NtfsFileInfo[]> {
-  const groups = groupsOf(paths, FILES_PER_SHELL);
+  // At least four shells when there are files for them: ntfsinfo is mostly its own start-up.
+  const groups = groupsOf(paths, Math.max(1, Math.min(FILES_PER_SHELL, Math.ceil(paths.length / 4))));
   // Splits the output by file: no file name or ntfsinfo line can hold it.
   const mark = `@@seedship-${randomUUID()}@@ `;
   const texts: string[][] = new Array<string[]>(groups.length);
