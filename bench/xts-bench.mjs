@@ -24,7 +24,7 @@ const OPENSSL_SECONDS = Number(process.env.BENCH_XTS_OPENSSL_SECONDS ?? 3);
 const log = (...a) => console.log(...a);
 
 // `seedship volume` runs with glibc's mmap threshold raised (bin/seedship.mjs); measure it the same way.
-const TUNABLES = 'glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=16777216:glibc.malloc.arena_max=1';
+const TUNABLES = 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=8388608:glibc.malloc.arena_max=2';
 if (process.platform === 'linux' && process.env.GLIBC_TUNABLES === undefined) {
   const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, GLIBC_TUNABLES: TUNABLES } });
   process.exit(run.status ?? 1);

@@ -16,9 +16,11 @@ if (!existsSync(cli)) {
 // average) while the 10 MiB read windows, which are pooled, still come from mmap: at 16 MiB the heap
 // kept ~50 MiB more of them at the benchmark's peak, for no measurable speed. The tunable is read
 // only at process start, so the commands that move data re-run themselves once with it set (other
-// libcs ignore it). Disk prep is not one of them: its blocks live in a shared WebAssembly memory,
-// and with one malloc arena its three busy threads contend for it (measured: 0.2 s slower per GiB).
-const TUNABLES = 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=8388608:glibc.malloc.arena_max=1';
+// libcs ignore it). Two malloc arenas: with one, the busy threads contend for it (a first backup
+// about 5% slower); with glibc's default of one per thread, the peak keeps ~30 MiB more. Disk prep
+// is not one of these commands: its blocks live in a shared WebAssembly memory, and with one arena
+// its threads contended (0.2 s slower per GiB).
+const TUNABLES = 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=8388608:glibc.malloc.arena_max=2';
 const HEAVY = new Set(['backup', 'restore', 'start', 'volume', 'vault']);
 if (process.platform === 'linux' && process.env.GLIBC_TUNABLES === undefined && HEAVY.has(process.argv[2] ?? '')) {
   // --expose-gc lets the backup workers free their chunk buffers promptly (backup-worker.ts).
