@@ -5,6 +5,12 @@ import { SeedshipError } from '../../../shared/api/errors';
 import { DISKPREP_PROTOCOL_VERSION, type DiskPrepWorkerInit, type EncryptPiece, type FromDiskPrepWorker, type ToDiskPrepWorker, WORKER_SCRATCH_BYTES } from '../../workers/diskprep/protocol';
 import { BlockArena, BlockBuffers } from './block-buffers';
 
+/**
+ * A drive takes a few hundred MB/s and each worker hashes and encrypts about 1 GB/s: more workers
+ * than this would only hold more blocks (each keeps about five 4 MiB blocks in flight).
+ */
+const MAX_WORKERS = 8;
+
 interface Pending {
   resolve: (value: FromDiskPrepWorker) => void;
   reject: (error: Error) => void;
@@ -29,7 +35,7 @@ export class DiskPrepPool {
   private readonly dir: string;
   private readonly arena: BlockArena;
 
-  constructor(workerDir: string | undefined, size = availableParallelism()) {
+  constructor(workerDir: string | undefined, size = Math.min(MAX_WORKERS, availableParallelism())) {
     const dir = workerDir ?? process.env.SEEDSHIP_WORKER_DIR;
     if (!dir) throw new Error('No worker folder given (workerDir, or SEEDSHIP_WORKER_DIR): disk prep needs dist/workers.');
     this.dir = dir;
