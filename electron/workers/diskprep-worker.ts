@@ -30,7 +30,7 @@ if (WORKER_XTS_SCRATCH_AT + XTS_SHARED_SCRATCH_BYTES > WORKER_SCRATCH_BYTES) thr
 const xtsScratch = { memory: init.arena, scratchAt: init.scratchAt + WORKER_XTS_SCRATCH_AT };
 
 type BlockMessage = Extract<ToDiskPrepWorker, { type: 'md5' | 'md5-encrypt' | 'decrypt-md5' }>;
-const isArenaBlock = (m: ToDiskPrepWorker): m is BlockMessage => (m.type === 'md5' || m.type === 'md5-encrypt' || m.type === 'decrypt-md5') && m.inArena;
+const isBlock = (m: ToDiskPrepWorker): m is BlockMessage => m.type === 'md5' || m.type === 'md5-encrypt' || m.type === 'decrypt-md5';
 
 /**
  * Messages in arrival order. Arena blocks are hashed up to four at a time, so what arrives while a
@@ -59,7 +59,7 @@ function drain(): void {
     draining = false;
     return;
   }
-  if (isArenaBlock(first)) hashSet(first);
+  if (isBlock(first)) hashSet(first);
   else {
     let reply: FromDiskPrepWorker;
     try {
@@ -73,15 +73,16 @@ function drain(): void {
 }
 
 /**
- * Hashes `first` with up to three more queued arena blocks of the same length (decrypted before,
- * encrypted after, as each asks); one alone goes to OpenSSL's MD5, faster for one.
+ * Hashes `first` with, when it is in the arena, up to three more queued arena blocks of the same
+ * length (decrypted before, encrypted after, as each asks); one alone goes to OpenSSL's MD5, faster
+ * for one.
  */
 function hashSet(first: BlockMessage): void {
   const length = hashLength(first);
   const set = [first];
-  for (let i = 0; i < queued.length && set.length < 4; ) {
+  for (let i = 0; first.inArena && i < queued.length && set.length < 4; ) {
     const m = queued[i] as ToDiskPrepWorker;
-    if (!isArenaBlock(m)) break;
+    if (!isBlock(m) || !m.inArena) break;
     if (hashLength(m) === length) set.push(...(queued.splice(i, 1) as BlockMessage[]));
     else i += 1;
   }
@@ -103,6 +104,7 @@ function hashSet(first: BlockMessage): void {
   } catch (error) {
     for (const m of hashed) failed.set(m, (error as Error).message);
   }
+  // The manifest's hash is of the plaintext: hashed first, then the same bytes encrypted in place.
   for (const m of set) if (m.type === 'md5-encrypt') attempt(m, () => transform(m, encryptor, 'md5-encrypt without an encryption key.'));
   for (const m of set) {
     const problem = failed.get(m);
@@ -124,10 +126,9 @@ function transform(m: Extract<BlockMessage, { pieces: unknown }>, cipher: XtsSec
   }
 }
 
-function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
+/** Every message but a block's (those go to hashSet). */
+function handle(message: Exclude<ToDiskPrepWorker, BlockMessage>): FromDiskPrepWorker {
   switch (message.type) {
-    case 'md5':
-      return { type: 'hashed', id: message.id, hash: md5(message.data), data: message.data };
     case 'key': {
       const key = Buffer.from(message.key.buffer, message.key.byteOffset, message.key.byteLength);
       const cipher = new XtsSectorCipher(key, message.sectorSize, message.direction, xtsScratch);
@@ -137,15 +138,6 @@ function handle(message: ToDiskPrepWorker): FromDiskPrepWorker {
       key.fill(0);
       return { type: 'ok', id: message.id };
     }
-    case 'md5-encrypt': {
-      // The manifest's hash is of the plaintext: hash first, then encrypt the same bytes in place.
-      const hash = md5(blockOf(message).subarray(0, message.hashBytes));
-      transform(message, encryptor, 'md5-encrypt without an encryption key.');
-      return { type: 'hashed', id: message.id, hash, data: message.data };
-    }
-    case 'decrypt-md5':
-      transform(message, decryptor, 'decrypt-md5 without a decryption key.');
-      return { type: 'hashed', id: message.id, hash: md5(blockOf(message).subarray(0, message.hashBytes)), data: message.data };
     case 'forget-key':
       encryptor = null;
       decryptor = null;
