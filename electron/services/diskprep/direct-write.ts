@@ -4,11 +4,11 @@ import { SeedshipError } from '../../../shared/api/errors';
 import { MANIFEST_BLOCK_BYTES } from '../../../shared/diskprep/diskprep-api';
 import { TargetIo } from '../volume/block-target';
 import { editMftRecordAt, initializeFileData, locateMftRecords, setResidentData } from '../volume/ntfs/mft-record';
-import { allocateFiles, checkNtfs, type NtfsFileInfo, readFilesInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
+import { allocateFiles, checkNtfs, type ClusterRun, type NtfsFileInfo, readFilesInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
 import { throwIfAborted } from '../volume/run-tool';
 import type { BlockBuffers } from './block-buffers';
 import type { DiskPrepPool } from './diskprep-pool';
-import type { FileExtents, FileLayout } from './file-layout';
+import { clusterRanges, type FileExtents, type FileLayout } from './file-layout';
 
 /**
  * Direct placement: a large file's bytes are written once, already encrypted, at the clusters the
@@ -79,16 +79,8 @@ export async function writeResidentFile(device: string, extents: FileExtents, da
   }
 }
 
-function extentsOf(runs: { vcn: number; lcn: number | undefined; length: number }[], clusterSize: number, f: DirectFile): FileExtents {
-  const ranges: [number, number][] = [];
-  for (const run of [...runs].sort((a, b) => a.vcn - b.vcn)) {
-    if (run.lcn === undefined) throw new SeedshipError('INTERNAL', `${f.ntfsPath} has a sparse hole after ntfsfallocate.`);
-    const last = ranges.at(-1);
-    const offset = run.lcn * clusterSize;
-    const length = run.length * clusterSize;
-    if (last && last[0] + last[1] === offset) last[1] += length;
-    else ranges.push([offset, length]);
-  }
+function extentsOf(runs: ClusterRun[], clusterSize: number, f: DirectFile): FileExtents {
+  const ranges = clusterRanges(runs, clusterSize, () => `${f.ntfsPath} has a sparse hole after ntfsfallocate.`);
   if (ranges.reduce((n, r) => n + r[1], 0) < f.bytes) throw new SeedshipError('INTERNAL', `${f.ntfsPath} got fewer clusters than its ${f.bytes} bytes.`);
   return { ranges, resident: false };
 }

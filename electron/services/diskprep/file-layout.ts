@@ -1,3 +1,4 @@
+import { SeedshipError } from '../../../shared/api/errors';
 import { type ClusterRun, readFilesInfo, readNtfsGeometry } from '../volume/ntfs/ntfs-tools';
 
 /** Where a file's bytes sit on the volume, in file order: byte ranges of the plain NTFS. */
@@ -22,16 +23,21 @@ export async function readFileLayout(device: string, ntfsPaths: readonly string[
   const layout: FileLayout = {};
   ntfsPaths.forEach((path, i) => {
     const { runs } = infos[i] as { runs: ClusterRun[] };
-    const ranges: [number, number][] = [];
-    for (const run of [...runs].sort((a, b) => a.vcn - b.vcn)) {
-      if (run.lcn === undefined) throw new Error(`${path} has a sparse hole; copied files never do.`);
-      const last = ranges.at(-1);
-      const offset = run.lcn * clusterSize;
-      const length = run.length * clusterSize;
-      if (last && last[0] + last[1] === offset) last[1] += length;
-      else ranges.push([offset, length]);
-    }
-    layout[path] = { ranges, resident: runs.length === 0 };
+    layout[path] = { ranges: clusterRanges(runs, clusterSize, () => `${path} has a sparse hole; copied files never do.`), resident: runs.length === 0 };
   });
   return layout;
+}
+
+/** A file's data runs as byte ranges of the volume, in file order, adjacent runs joined; a sparse hole is an error (`hole` words it). */
+export function clusterRanges(runs: readonly ClusterRun[], clusterSize: number, hole: () => string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const run of [...runs].sort((a, b) => a.vcn - b.vcn)) {
+    if (run.lcn === undefined) throw new SeedshipError('INTERNAL', hole());
+    const last = ranges.at(-1);
+    const offset = run.lcn * clusterSize;
+    const length = run.length * clusterSize;
+    if (last && last[0] + last[1] === offset) last[1] += length;
+    else ranges.push([offset, length]);
+  }
+  return ranges;
 }
