@@ -27,7 +27,7 @@ export class BlockArena {
     this.memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
   }
 
-  /** Byte offsets of `count` free slots, growing the memory for the ones not free. */
+  /** `count` slots (4 MiB views of the memory): free ones first, the memory grown for the rest. */
   take(count: number): Buffer[] {
     const offsets = this.free.splice(0, count);
     const more = count - offsets.length;
