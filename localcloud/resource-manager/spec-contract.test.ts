@@ -14,9 +14,9 @@ import { DEFAULT_WORLD, SEEDSHIP_CLIENT_ID } from '../world';
 import { startArmServer, type ArmServer } from './arm-server';
 import { validateAgainstSpec } from './spec-validator';
 
-/** The team handbook's verbatim copy of Azure's spec, beside the project (../shared), or where SEEDSHIP_SPECS_DIR says. */
-const SPEC_DIR = join(process.env.SEEDSHIP_SPECS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'specs'), 'importexport-2021-01-01');
-if (!existsSync(SPEC_DIR)) throw new Error(`The Import/Export spec is not at ${SPEC_DIR}: the contract test needs ../shared/specs beside the project (or SEEDSHIP_SPECS_DIR).`);
+/** Azure's spec, verbatim (specs/README.md says from where), or the copy where SEEDSHIP_SPECS_DIR says. */
+const SPEC_DIR = join(process.env.SEEDSHIP_SPECS_DIR ?? join(__dirname, 'specs'), 'importexport-2021-01-01');
+if (!existsSync(SPEC_DIR)) throw new Error(`The Import/Export spec is not at ${SPEC_DIR} (SEEDSHIP_SPECS_DIR names the folder holding importexport-2021-01-01).`);
 const spec = JSON.parse(readFileSync(join(SPEC_DIR, 'storageimportexport.json'), 'utf8')) as {
   paths: Record<string, Record<string, { 'x-ms-examples'?: Record<string, { $ref: string }>; responses: Record<string, { schema?: Record<string, unknown> }> }>>;
   definitions: Record<string, Record<string, unknown>>;
